@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axiosRetry from 'axios-retry';
+import type { TokenProvider } from '../auth/tokenProvider.js';
+import { ApiError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  planRetry,
+  type RetryPolicy,
+} from './retryPolicy.js';
+import { parseTodo, parseTodoList, type Todo } from './todo.js';
+
+/** Per-call retry bookkeeping carried on the axios config from one attempt to the next. */
+interface RetryState {
+  idempotent: boolean;
+  waitedMs: number;
+  nextDelayMs: number;
+  giveUpReason?: string;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    todoSyncRetry?: RetryState;
+  }
+}
+
+export interface TodoApiClientOptions {
+  /** Full URL of the list endpoint. */
+  readonly endpoint: string;
+  readonly tokens: TokenProvider;
+  readonly logger: Logger;
+  /** Per-attempt timeout, connection included. */
+  readonly timeoutMs?: number;
+  /** Largest response body accepted. */
+  readonly maxResponseBytes?: number;
+  readonly retry?: RetryPolicy;
+}
+
+/** The calls todo-sync makes to the protected ToDo list API. */
+export interface TodoApi {
+  /** GET the list (needs ToDoList.Read.All or ToDoList.ReadWrite.All). */
+  listTodos(): Promise<Todo[]>;
+  /** POST a new todo (needs ToDoList.ReadWrite.All). */
+  addTodo(description: string, owner?: string): Promise<Todo>;
+}
+
+const READ_PERMISSION = 'ToDoList.Read.All';
+const WRITE_PERMISSION = 'ToDoList.ReadWrite.All';
+
+/** Errors that prove the request never reached the API, so even a POST may be retried. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function isRetryable(error: AxiosError, idempotent: boolean): boolean {
+  const status = error.response?.status;
+  if (status === 429) return true;
+  if (!idempotent) return status === undefined && NOT_SENT_CODES.has(error.code ?? '');
+  if (status === undefined) return error.code !== 'ERR_CANCELED';
+  return status === 408 || status >= 500;
+}
+
+function requestIdOf(response: AxiosResponse | undefined, sent: string): string {
+  const headers = response?.headers;
+  const id: unknown =
+    headers?.['x-ms-request-id'] ?? headers?.['request-id'] ?? headers?.['x-request-id'];
+  return typeof id === 'string' && id ? id : sent;
+}
+
+export class TodoApiClient implements TodoApi {
+  private readonly http: AxiosInstance;
+  private readonly endpoint: string;
+  private readonly tokens: TokenProvider;
+  private readonly logger: Logger;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: TodoApiClientOptions) {
+    this.endpoint = options.endpoint;
+    this.tokens = options.tokens;
+    this.logger = options.logger;
+    this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.http = axios.create({
+      timeout: options.timeoutMs ?? 15_000,
+      maxContentLength: this.maxResponseBytes,
+      maxBodyLength: 1024 * 1024,
+      maxRedirects: 0,
+      // We parse JSON ourselves so that a malformed body is an error, never a string.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: (status) => status >= 200 && status < 300,
+    });
+    axiosRetry(this.http, {
+      retries: policy.maxAttempts - 1,
+      shouldResetTimeout: true,
+      retryCondition: (error) => {
+        const state = error.config?.todoSyncRetry;
+        if (!state || !isRetryable(error, state.idempotent)) return false;
+        const decision = planRetry(policy, {
+          retryNumber: (error.config?.['axios-retry']?.retryCount ?? 0) + 1,
+          retryAfterMs: parseRetryAfter(
+            error.response?.headers['retry-after'] as string | undefined,
+            Date.now(),
+          ),
+          waitedMs: state.waitedMs,
+          random: Math.random(),
+        });
+        if (!decision.retry) {
+          state.giveUpReason = decision.reason;
+          return false;
+        }
+        state.nextDelayMs = decision.delayMs;
+        return true;
+      },
+      retryDelay: (_count, error) => error.config?.todoSyncRetry?.nextDelayMs ?? 0,
+      onRetry: (count, error, config) => {
+        const state = config.todoSyncRetry;
+        if (state) state.waitedMs += state.nextDelayMs;
+        this.logger.warn('API call failed; retrying', {
+          method: config.method?.toUpperCase(),
+          url: config.url,
+          status: error.response?.status ?? error.code,
+          retry: count,
+          delayMs: Math.round(state?.nextDelayMs ?? 0),
+        });
+      },
+    });
+  }
+
+  async listTodos(): Promise<Todo[]> {
+    const { body, requestId } = await this.send('GET', this.endpoint, undefined, READ_PERMISSION);
+    const parsed = parseTodoList(body);
+    if (!parsed.ok) {
+      throw new ApiError(
+        `The API sent a body that is not a todo list (GET ${this.endpoint}, request-id ${requestId}): ${parsed.problem}. Expected a JSON array of {id, owner, description}.`,
+        { method: 'GET', url: this.endpoint, requestId, status: 200 },
+      );
+    }
+    return parsed.todos;
+  }
+
+  async addTodo(description: string, owner?: string): Promise<Todo> {
+    const payload = owner === undefined ? { description } : { description, owner };
+    const { body, requestId } = await this.send('POST', this.endpoint, payload, WRITE_PERMISSION);
+    const parsed = parseTodo(body);
+    if (!parsed.ok) {
+      throw new ApiError(
+        `The API answered the POST with a body that is not a todo (${this.endpoint}, request-id ${requestId}): ${parsed.problem}.`,
+        { method: 'POST', url: this.endpoint, requestId },
+      );
+    }
+    return parsed.todo;
+  }
+
+  /** Sends with a bearer token; on 401 fetches a fresh token once and tries once more. */
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    data: unknown,
+    permission: string,
+  ): Promise<{ body: unknown; requestId: string }> {
+    let token = await this.tokens.getToken();
+    for (let attempt = 1; ; attempt++) {
+      const clientRequestId = randomUUID();
+      try {
+        const response = await this.http.request<string>({
+          method,
+          url,
+          data,
+          headers: {
+            Authorization: `Bearer ${token.token}`,
+            Accept: 'application/json',
+            'x-ms-client-request-id': clientRequestId,
+          },
+          todoSyncRetry: { idempotent: method !== 'POST', waitedMs: 0, nextDelayMs: 0 },
+        });
+        const requestId = requestIdOf(response, clientRequestId);
+        return { body: this.parseJson(response.data, method, url, requestId), requestId };
+      } catch (err) {
+        if (attempt === 1 && err instanceof AxiosError && err.response?.status === 401) {
+          this.logger.warn('API refused the access token (401); fetching a fresh token once', {
+            method,
+            url,
+            tokenSource: token.source,
+          });
+          token = await this.tokens.getToken({ forceRefresh: true });
+          continue;
+        }
+        throw this.toApiError(err, method, url, permission, clientRequestId, attempt > 1);
+      }
+    }
+  }
+
+  private parseJson(text: string, method: string, url: string, requestId: string): unknown {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new ApiError(
+        `The API sent a body that is not valid JSON (${method} ${url}, request-id ${requestId}, ${text.length} characters).`,
+        { method, url, requestId, status: 200 },
+      );
+    }
+  }
+
+  private toApiError(
+    err: unknown,
+    method: string,
+    url: string,
+    permission: string,
+    clientRequestId: string,
+    afterRefresh: boolean,
+  ): ApiError {
+    if (!(err instanceof AxiosError)) {
+      return new ApiError(
+        `Calling the API failed (${method} ${url}): ${err instanceof Error ? err.message : 'unknown error'}.`,
+        { method, url },
+      );
+    }
+    const status = err.response?.status;
+    const requestId = requestIdOf(err.response, clientRequestId);
+    const giveUp = err.config?.todoSyncRetry?.giveUpReason;
+    const where = `${method} ${url}`;
+    const tail = ` (request-id ${requestId})`;
+    let message: string;
+    if (status === 401) {
+      message = `The API refused the access token with 401${afterRefresh ? ' even after a fresh token' : ''} (${where}): check that SCOPES is this API's application ID URI and AUTHORITY is the tenant the API trusts.`;
+    } else if (status === 403) {
+      message = `The API refused ${where} with 403 Forbidden: the app needs the application permission ${permission}. Grant it to the daemon's app registration with admin consent.`;
+    } else if (status !== undefined) {
+      message = `The API failed ${where} with ${status}${err.response?.statusText ? ` ${err.response.statusText}` : ''}${giveUp ? `; ${giveUp}` : ''}.`;
+    } else if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) {
+      message = `The API's response to ${where} is larger than the ${this.maxResponseBytes} byte cap.`;
+    } else if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
+      message = `The API did not answer ${where} in time${giveUp ? `; ${giveUp}` : ''}.`;
+    } else {
+      message = `Could not reach the API for ${where}: ${err.code ?? err.message}${giveUp ? `; ${giveUp}` : ''}.`;
+    }
+    // No `cause`: an AxiosError holds the request config, Authorization header included.
+    return new ApiError(message + tail, { status, method, url, requestId });
+  }
+}

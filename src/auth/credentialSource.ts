@@ -1,0 +1,24 @@
+import type { NodeAuthOptions } from '@azure/msal-node';
+
+/** The credential part of MSAL's auth options: exactly one of secret, certificate or assertion. */
+export type MsalCredential = Pick<
+  NodeAuthOptions,
+  'clientSecret' | 'clientCertificate' | 'clientAssertion'
+>;
+
+/**
+ * Where the daemon's credential comes from. Pluggable so that secrets in the environment,
+ * Key Vault material and managed-identity assertions all feed the same MSAL client.
+ */
+export interface CredentialSource {
+  /** Says what the credential is and where it comes from, for logs; never the value. */
+  readonly description: string;
+  /** Returns the credential, loading it on first use. */
+  load(): Promise<MsalCredential>;
+  /**
+   * Called when the identity provider rejected the credential. Returns true when fresh
+   * material was loaded (e.g. a rotated secret), so one retry with a rebuilt client is
+   * worthwhile; false when nothing can change.
+   */
+  reload(): Promise<boolean>;
+}

@@ -1,0 +1,116 @@
+import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type { AuthorityConfig } from '../config/appConfig.js';
+import { AuthError, TodoSyncError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { CredentialSource } from './credentialSource.js';
+import { isCredentialRejected, toAuthError } from './msalErrors.js';
+import type { AccessToken, TokenProvider } from './tokenProvider.js';
+
+/**
+ * MSAL warnings that are expected for app-only tokens: client-credential responses carry no
+ * client_info (there is no user), so logging them would only teach people to ignore warnings.
+ */
+const BENIGN_MSAL_WARNINGS = ['No client info in response'];
+
+export interface MsalTokenProviderOptions {
+  readonly clientId: string;
+  readonly authority: AuthorityConfig;
+  readonly scope: string;
+  readonly credentials: CredentialSource;
+  readonly logger: Logger;
+}
+
+/**
+ * Client-credentials tokens from one ConfidentialClientApplication, built on first use and
+ * kept for the life of the process so MSAL's token cache survives warm invocations. The
+ * client is rebuilt only when the identity provider refused the credential and the source
+ * could load fresh material (rotation).
+ */
+export class MsalTokenProvider implements TokenProvider {
+  private client: Promise<ConfidentialClientApplication> | undefined;
+
+  constructor(private readonly options: MsalTokenProviderOptions) {}
+
+  async getToken(request: { forceRefresh?: boolean } = {}): Promise<AccessToken> {
+    try {
+      return await this.acquire(request.forceRefresh ?? false);
+    } catch (first) {
+      const error = this.convert(first);
+      if (!(error instanceof AuthError) || !isCredentialRejected(error)) throw error;
+      if (!(await this.options.credentials.reload())) throw error;
+      this.options.logger.warn('credential rejected; retrying once with reloaded credential', {
+        credential: this.options.credentials.description,
+      });
+      this.client = undefined;
+      try {
+        return await this.acquire(true);
+      } catch (second) {
+        throw this.convert(second);
+      }
+    }
+  }
+
+  private async acquire(skipCache: boolean): Promise<AccessToken> {
+    const client = await this.getClient();
+    const result = await client.acquireTokenByClientCredential({
+      scopes: [this.options.scope],
+      skipCache,
+    });
+    if (!result?.accessToken) throw new Error('MSAL returned no access token');
+    const source = result.fromCache ? 'cache' : 'idp';
+    this.options.logger.info(
+      `token acquired from ${source === 'cache' ? 'cache' : 'identity provider'}`,
+      {
+        scope: this.options.scope,
+        expiresOn: result.expiresOn?.toISOString(),
+      },
+    );
+    return { token: result.accessToken, expiresOn: result.expiresOn ?? undefined, source };
+  }
+
+  private getClient(): Promise<ConfidentialClientApplication> {
+    if (!this.client) {
+      const pending = this.createClient();
+      // A failed load (e.g. vault unreachable) must not be cached for the process's life.
+      pending.catch(() => {
+        if (this.client === pending) this.client = undefined;
+      });
+      this.client = pending;
+    }
+    return this.client;
+  }
+
+  private async createClient(): Promise<ConfidentialClientApplication> {
+    const { clientId, authority, credentials, logger } = this.options;
+    const credential = await credentials.load();
+    logger.debug('building MSAL client', {
+      authority: authority.url,
+      credential: credentials.description,
+    });
+    return new ConfidentialClientApplication({
+      auth: {
+        clientId,
+        authority: authority.url,
+        knownAuthorities: [...authority.knownAuthorities],
+        ...credential,
+      },
+      system: {
+        loggerOptions: {
+          logLevel: LogLevel.Warning,
+          piiLoggingEnabled: false,
+          loggerCallback: (level, message, containsPii) => {
+            if (containsPii || BENIGN_MSAL_WARNINGS.some((w) => message.includes(w))) return;
+            if (level === LogLevel.Error) logger.error(`msal: ${message}`);
+            else if (level === LogLevel.Warning) logger.warn(`msal: ${message}`);
+          },
+        },
+      },
+    });
+  }
+
+  /** Our errors (e.g. a vault refusal while loading the credential) pass through as they are. */
+  private convert(err: unknown): TodoSyncError {
+    if (err instanceof TodoSyncError) return err;
+    return toAuthError(err, { authority: this.options.authority.url, scope: this.options.scope });
+  }
+}

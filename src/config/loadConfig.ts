@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { processRedactor } from '../logging/redact.js';
+import type { AppConfig, AuthorityConfig, StorageConfig } from './appConfig.js';
+import { isLoopbackHost } from './loopback.js';
+import { SETTINGS, settingSpec, type SettingName } from './settings.js';
+
+/** Settings as they arrive: environment variables or local.settings.json `Values`. */
+export type SettingsSource = Readonly<Record<string, string | undefined>>;
+
+const PLACEHOLDER = 'Enter_the_';
+const DEFAULT_CONTAINER = 'todo-sync';
+
+/** Hosts of Microsoft's own clouds, which MSAL validates through instance discovery. */
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+]);
+
+function example(name: SettingName): string {
+  const spec = settingSpec(name);
+  return spec.secret ? spec.example : `"${spec.example}"`;
+}
+
+function missing(name: SettingName): string {
+  return `${name} is not set: set it to ${example(name)}.`;
+}
+
+/** Shows a non-secret value to help the user; secret values are never echoed. */
+function shown(name: SettingName, value: string): string {
+  return settingSpec(name).secret ? 'its value' : `"${value}"`;
+}
+
+/** A non-empty, non-placeholder string setting. */
+function text(name: SettingName) {
+  return z
+    .string({ error: missing(name) })
+    .trim()
+    .min(1, { error: missing(name) })
+    .refine((v) => !v.includes(PLACEHOLDER), {
+      error: `${name} still holds a placeholder from the tutorial ("${PLACEHOLDER}..."): set it to ${example(name)}.`,
+    });
+}
+
+function optionalText(name: SettingName) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || !v.includes(PLACEHOLDER), {
+      error: `${name} still holds a placeholder from the tutorial ("${PLACEHOLDER}..."): set it to ${example(name)} or remove it.`,
+    });
+}
+
+/** Parses a URL setting: https, or http for loopback hosts only. */
+function httpsUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} is not a valid URL (${shown(name, value)}): set it to ${example(name)}.`,
+    });
+    return undefined;
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      url.protocol === 'http:'
+        ? `${name} uses http:// for a non-loopback host (${shown(name, value)}): use https:// (plain http is allowed for 127.0.0.1/localhost only).`
+        : `${name} must be an https:// URL (${shown(name, value)}): set it to ${example(name)}.`,
+  });
+  return undefined;
+}
+
+function parseAuthority(value: string, ctx: z.RefinementCtx): AuthorityConfig {
+  const fallback: AuthorityConfig = { url: value, kind: 'oidc', knownAuthorities: [] };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTHORITY is not a valid URL ("${value}"): set it to ${example('AUTHORITY')}.`,
+    });
+    return fallback;
+  }
+  if (url.protocol !== 'https:') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTHORITY must use https:// ("${value}"): MSAL accepts no other scheme, even for a local provider.`,
+    });
+    return fallback;
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTHORITY must not have a query or fragment ("${value}"): set it to ${example('AUTHORITY')}.`,
+    });
+    return fallback;
+  }
+  const segments = url.pathname.split('/').filter(Boolean);
+  const normalised = `${url.origin}/${segments.join('/')}`;
+  if (segments.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTHORITY has no tenant in its path ("${value}"): set it to ${example('AUTHORITY')}.`,
+    });
+    return fallback;
+  }
+  const host = url.hostname.toLowerCase();
+  if (MICROSOFT_AUTHORITY_HOSTS.has(host)) {
+    if (segments.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `AUTHORITY for Entra ID is https://${host}/<tenant> with nothing after the tenant ("${value}"); drop "/v2.0" or other path parts.`,
+      });
+    }
+    return { url: normalised, kind: 'entra', knownAuthorities: [] };
+  }
+  if (host.endsWith('.ciamlogin.com')) {
+    const tenant = segments[0] ?? '';
+    if (segments.length !== 1 || tenant.includes('.')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `AUTHORITY for External ID must be https://<subdomain>.ciamlogin.com/<tenant ID GUID>/ ("${value}"): MSAL Node does not accept a domain name as the tenant there.`,
+      });
+    }
+    return { url: normalised, kind: 'externalId', knownAuthorities: [url.host] };
+  }
+  // Any other OIDC authority: MSAL must be told to trust it instead of asking Microsoft.
+  return { url: normalised, kind: 'oidc', knownAuthorities: [url.host] };
+}
+
+function parseScope(value: string, ctx: z.RefinementCtx): string {
+  if (/\s/.test(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `SCOPES must be one application ID URI, not a list ("${value}"): client credentials take exactly one resource, e.g. ${example('SCOPES')}.`,
+    });
+    return value;
+  }
+  const base = value.replace(/\/+$/, '');
+  return base.endsWith('/.default') ? base : `${base}/.default`;
+}
+
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function parseStorage(env: SettingsSource, ctx: z.RefinementCtx): StorageConfig | undefined {
+  const connectionString = env.AzureWebJobsStorage?.trim();
+  if (connectionString) {
+    if (connectionString.includes(PLACEHOLDER)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `AzureWebJobsStorage still holds a placeholder: set it to ${example('AzureWebJobsStorage')} or a storage connection string.`,
+      });
+      return undefined;
+    }
+    const parts = new Map(
+      connectionString
+        .split(';')
+        .filter(Boolean)
+        .map((part) => {
+          const at = part.indexOf('=');
+          return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const;
+        }),
+    );
+    const dev = parts.get('usedevelopmentstorage')?.toLowerCase() === 'true';
+    const blobEndpoint = parts.get('blobendpoint');
+    if (!dev && !blobEndpoint && !parts.get('accountname')) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'AzureWebJobsStorage is not a storage connection string (it has neither AccountName, BlobEndpoint nor UseDevelopmentStorage=true): copy it from the storage account, or use UseDevelopmentStorage=true for Azurite.',
+      });
+      return undefined;
+    }
+    if (!dev) {
+      const endpointIsHttp = blobEndpoint?.toLowerCase().startsWith('http://') ?? false;
+      const protocolIsHttp = !blobEndpoint && parts.get('defaultendpointsprotocol') === 'http';
+      let loopback: boolean;
+      try {
+        loopback = blobEndpoint ? isLoopbackHost(new URL(blobEndpoint).hostname) : false;
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'AzureWebJobsStorage has a BlobEndpoint that is not a valid URL.',
+        });
+        return undefined;
+      }
+      if ((endpointIsHttp || protocolIsHttp) && !loopback) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'AzureWebJobsStorage uses http for a non-loopback blob endpoint: use DefaultEndpointsProtocol=https (plain http is allowed for 127.0.0.1/localhost only).',
+        });
+        return undefined;
+      }
+    }
+    return { kind: 'connectionString', connectionString };
+  }
+
+  const uri = env.AzureWebJobsStorage__blobServiceUri?.trim();
+  const accountName = env.AzureWebJobsStorage__accountName?.trim();
+  if (!uri && !accountName) return undefined;
+  let blobServiceUri: string;
+  if (uri) {
+    const url = httpsUrl('AzureWebJobsStorage__blobServiceUri', uri, ctx);
+    if (!url) return undefined;
+    blobServiceUri = url.toString().replace(/\/+$/, '');
+  } else {
+    blobServiceUri = `https://${accountName ?? ''}.blob.core.windows.net`;
+  }
+  const credential = env.AzureWebJobsStorage__credential?.trim().toLowerCase();
+  if (credential && credential !== 'managedidentity') {
+    ctx.addIssue({
+      code: 'custom',
+      message: `AzureWebJobsStorage__credential must be "managedidentity" or unset ("${credential}").`,
+    });
+  }
+  return {
+    kind: 'identity',
+    blobServiceUri,
+    credential: credential === 'managedidentity' ? 'managedidentity' : 'default',
+    clientId: env.AzureWebJobsStorage__clientId?.trim() || undefined,
+  };
+}
+
+const schema = z
+  .object({
+    CLIENT_ID: text('CLIENT_ID').refine((v) => !/\s/.test(v), {
+      error: `CLIENT_ID must not contain spaces: set it to ${example('CLIENT_ID')}.`,
+    }),
+    AUTHORITY: text('AUTHORITY').transform((v, ctx) => parseAuthority(v, ctx)),
+    CLIENT_SECRET: text('CLIENT_SECRET'),
+    API_ENDPOINT: text('API_ENDPOINT').transform((v, ctx) =>
+      (httpsUrl('API_ENDPOINT', v, ctx)?.toString() ?? v).replace(/\/+$/, ''),
+    ),
+    SCOPES: text('SCOPES').transform((v, ctx) => parseScope(v, ctx)),
+    SYNC_CONTAINER: optionalText('SYNC_CONTAINER').refine(
+      (v) => v === undefined || CONTAINER_NAME.test(v),
+      {
+        error: `SYNC_CONTAINER must be a blob container name (3-63 lowercase letters, digits and single hyphens), e.g. ${example('SYNC_CONTAINER')}.`,
+      },
+    ),
+  })
+  .transform((env): Omit<AppConfig, 'storage'> => ({
+    clientId: env.CLIENT_ID,
+    authority: env.AUTHORITY,
+    credential: { kind: 'clientSecret', clientSecret: env.CLIENT_SECRET },
+    apiEndpoint: env.API_ENDPOINT,
+    scope: env.SCOPES,
+    syncContainer: env.SYNC_CONTAINER ?? DEFAULT_CONTAINER,
+  }));
+
+const storageSchema = z.custom<SettingsSource>().transform((env, ctx) => parseStorage(env, ctx));
+
+/**
+ * Parses and validates the settings once. Every problem is reported together, each naming its
+ * setting and a right value; secret values are registered with the redactor and never echoed.
+ */
+export function loadConfig(source: SettingsSource): AppConfig {
+  for (const spec of SETTINGS) {
+    if (spec.secret) processRedactor.add(source[spec.name]?.trim());
+  }
+  const core = schema.safeParse(source);
+  const storage = storageSchema.safeParse(source);
+  const problems = [
+    ...(core.success ? [] : core.error.issues.map((i) => i.message)),
+    ...(storage.success ? [] : storage.error.issues.map((i) => i.message)),
+  ];
+  if (!core.success || !storage.success) throw new ConfigError(problems);
+  return { ...core.data, storage: storage.data };
+}
+
+/** The storage part, demanded only by the operations that need it. */
+export function requireStorage(config: AppConfig): StorageConfig {
+  if (!config.storage) {
+    throw new ConfigError([
+      'AzureWebJobsStorage is not set: set it to "UseDevelopmentStorage=true" for Azurite, a storage connection string, or use AzureWebJobsStorage__blobServiceUri with a managed identity in Azure.',
+    ]);
+  }
+  return config.storage;
+}

@@ -1,0 +1,122 @@
+/**
+ * The catalogue of every setting todo-sync reads. It is the single source for the config
+ * schema's error messages, the README's settings table and the infra contract test
+ * (every setting marked `inAzure: 'required'` must be set on the deployed function app).
+ */
+export interface SettingSpec {
+  readonly name: string;
+  readonly description: string;
+  /** A right value, shown in error messages. Never a real secret. */
+  readonly example: string;
+  /** Secret-bearing: its value is never echoed in a log, an error or an output. */
+  readonly secret: boolean;
+  /**
+   * How the deployed function app in Azure has it:
+   * - `required`: the Bicep template must set it;
+   * - `optional`: may be set; the code has a default or it applies to some modes only;
+   * - `never`: for local runs only (a secret in plain app settings, a local connection string).
+   */
+  readonly inAzure: 'required' | 'optional' | 'never';
+}
+
+export const SETTINGS = [
+  {
+    name: 'CLIENT_ID',
+    description: "The daemon app registration's application (client) ID.",
+    example: '00001111-aaaa-2222-bbbb-3333cccc4444',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'AUTHORITY',
+    description:
+      'The token authority: Entra ID https://login.microsoftonline.com/<tenant>, External ID https://<sub>.ciamlogin.com/<tenant-id>/, or any OIDC authority serving <AUTHORITY>/v2.0/.well-known/openid-configuration.',
+    example: 'https://login.microsoftonline.com/aaaabbbb-0000-cccc-1111-dddd2222eeee',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'CLIENT_SECRET',
+    description:
+      "The daemon's client secret, for local development. In Azure use a Key Vault credential instead.",
+    example: '<the secret value from the app registration>',
+    secret: true,
+    inAzure: 'never',
+  },
+  {
+    name: 'API_ENDPOINT',
+    description: 'Full URL of the ToDo list endpoint of the protected API.',
+    example: 'https://localhost:44351/api/todolist',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'SCOPES',
+    description:
+      "The API's application ID URI; '/.default' is appended when missing (client credentials take exactly one resource).",
+    example: 'api://11112222-bbbb-3333-cccc-4444dddd5555',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'SYNC_SCHEDULE',
+    description:
+      "NCRONTAB schedule of the timer trigger, read by the Functions host through '%SYNC_SCHEDULE%' (the CLI does not use it).",
+    example: '0 */15 * * * *',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'SYNC_CONTAINER',
+    description:
+      'Blob container for snapshots, run records and the sync lock (created when missing).',
+    example: 'todo-sync',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'AzureWebJobsStorage',
+    description:
+      'Storage connection string (local: UseDevelopmentStorage=true or an Azurite string). In Azure use the identity-based AzureWebJobsStorage__* settings instead.',
+    example: 'UseDevelopmentStorage=true',
+    secret: true,
+    inAzure: 'never',
+  },
+  {
+    name: 'AzureWebJobsStorage__blobServiceUri',
+    description: 'Identity-based storage: the blob service URI.',
+    example: 'https://mystorage.blob.core.windows.net',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'AzureWebJobsStorage__accountName',
+    description: 'Identity-based storage: the account name (alternative to __blobServiceUri).',
+    example: 'mystorage',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'AzureWebJobsStorage__credential',
+    description: "Identity-based storage: 'managedidentity' to use a managed identity.",
+    example: 'managedidentity',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'AzureWebJobsStorage__clientId',
+    description: 'Identity-based storage: client ID of the user-assigned managed identity.',
+    example: '22223333-cccc-4444-dddd-5555eeee6666',
+    secret: false,
+    inAzure: 'required',
+  },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+
+/** Looks a setting up by name; the catalogue is small, so a scan is fine. */
+export function settingSpec(name: SettingName): SettingSpec {
+  const spec = SETTINGS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown setting ${name}`);
+  return spec;
+}

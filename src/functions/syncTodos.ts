@@ -1,0 +1,47 @@
+import {
+  app,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import { invocationLogger } from '../adapters/invocationLogger.js';
+import { notFoundProblem, problemResponse } from '../adapters/problemDetails.js';
+import { withLogger } from '../logging/logContext.js';
+import { getProcessRuntime } from '../runtime/processRuntime.js';
+
+/**
+ * Manual sync. `POST /api/sync` runs a sync (joining one in flight on this instance) and
+ * returns its summary; `GET /api/sync` returns the last run's record. The body is ignored.
+ */
+export async function syncTodos(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const logger = invocationLogger(context);
+  return withLogger(logger, async () => {
+    try {
+      const runtime = getProcessRuntime();
+      if (request.method === 'GET') {
+        const last = await runtime.lastRun();
+        return last
+          ? { status: 200, jsonBody: last }
+          : notFoundProblem('No sync has run yet.', context.invocationId);
+      }
+      return { status: 200, jsonBody: await runtime.sync('http') };
+    } catch (err) {
+      const response = problemResponse(err, context.invocationId);
+      logger.error(`sync request failed with ${response.status ?? 500}`, {
+        reason: err instanceof Error ? err.message : 'unknown error',
+      });
+      return response;
+    }
+  });
+}
+
+app.http('syncTodos', {
+  route: 'sync',
+  methods: ['GET', 'POST'],
+  // Every HTTP function needs a function key; the default would be anonymous.
+  authLevel: 'function',
+  handler: syncTodos,
+});

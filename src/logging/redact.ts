@@ -1,0 +1,49 @@
+/**
+ * Last line of defence against leaking credentials into logs, errors and outputs. The code
+ * never puts a secret into a message on purpose; this scrubs what third-party messages
+ * (MSAL, the Azure SDK, axios) might carry, plus every secret value the process knows of.
+ */
+const PATTERNS: readonly [RegExp, string][] = [
+  // PEM private keys, whole block.
+  [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+    '[REDACTED PRIVATE KEY]',
+  ],
+  // JWTs (access tokens, client assertions): three base64url parts, header starting with `{"`.
+  [/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[REDACTED JWT]'],
+  [/\b(Bearer)\s+[\w.~+/=-]+/gi, '$1 [REDACTED]'],
+  // Storage connection-string parts and SAS signatures.
+  [/\b(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;"'\s]+/gi, '$1=[REDACTED]'],
+  [/([?&]sig=)[^&"'\s]+/gi, '$1[REDACTED]'],
+  // OAuth form fields.
+  [
+    /\b(client_secret|client_assertion|assertion|refresh_token|access_token)=[^&"'\s]+/gi,
+    '$1=[REDACTED]',
+  ],
+  [
+    /("(?:client_secret|access_token|client_assertion|refresh_token)"\s*:\s*")[^"]*"/gi,
+    '$1[REDACTED]"',
+  ],
+];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Remembers a secret value so that it is scrubbed wherever it appears. */
+  add(secret: string | undefined): void {
+    // Very short values would scrub ordinary words; settings that short are rejected anyway.
+    if (secret && secret.length >= 6) this.secrets.add(secret);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    }
+    for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+    return out;
+  }
+}
+
+/** The process's redactor: config registers its secret values here when it is loaded. */
+export const processRedactor = new Redactor();

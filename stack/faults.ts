@@ -1,0 +1,72 @@
+// Fault switches of the local ToDo API: tests queue a misbehaviour for the next N matching
+// requests, so retry, throttling and parsing paths of the product run against a real socket.
+
+export type FaultKind = ApiFault['kind'];
+
+interface FaultBase {
+  /** How many matching requests it applies to (default 1). */
+  count?: number;
+  /** Only requests with this HTTP method match (default: any). */
+  method?: string;
+}
+
+export type ApiFault = FaultBase &
+  (
+    | { kind: 'status'; status: number }
+    /** 429 with `Retry-After`: delta-seconds such as '2', or an HTTP-date. */
+    | { kind: 'throttle'; retryAfter: string }
+    /** Delays the response, then answers normally. */
+    | { kind: 'slow'; delayMs: number }
+    /** 200 with a body that is broken JSON or the wrong shape. */
+    | { kind: 'malformed'; body?: string }
+    /** 401 even for a valid token. */
+    | { kind: 'unauthorized' }
+    /** Destroys the socket without a response. */
+    | { kind: 'reset' }
+  );
+
+export interface FaultSwitches {
+  next(fault: ApiFault): void;
+  /** Drops every queued fault. */
+  clear(): void;
+  /** Queued faults with their remaining counts. */
+  pending(): ApiFault[];
+}
+
+interface QueuedFault {
+  fault: ApiFault;
+  remaining: number;
+}
+
+/** First-in, first-out: a request takes the oldest queued fault that matches its method. */
+export class FaultQueue implements FaultSwitches {
+  #queue: QueuedFault[] = [];
+
+  next(fault: ApiFault): void {
+    const remaining = fault.count ?? 1;
+    if (!Number.isInteger(remaining) || remaining < 1) {
+      throw new RangeError(`fault count must be a positive integer, got ${String(fault.count)}`);
+    }
+    this.#queue.push({ fault: { ...fault }, remaining });
+  }
+
+  clear(): void {
+    this.#queue = [];
+  }
+
+  pending(): ApiFault[] {
+    return this.#queue.map(({ fault, remaining }) => ({ ...fault, count: remaining }));
+  }
+
+  /** Consumes one use of the first fault that matches `method`, if any. */
+  take(method: string): ApiFault | undefined {
+    const index = this.#queue.findIndex(
+      ({ fault }) => fault.method === undefined || fault.method.toUpperCase() === method,
+    );
+    const queued = this.#queue[index];
+    if (!queued) return undefined;
+    queued.remaining -= 1;
+    if (queued.remaining === 0) this.#queue.splice(index, 1);
+    return queued.fault;
+  }
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { BLOB_NAMES } from '../../src/store/blobSyncStore.js';
+import type { LocalStack } from '../../stack/localStack.js';
+import { runCliProcess } from '../support/runCliProcess.js';
+import { startTestStack } from '../support/stackForTests.js';
+
+let stack: LocalStack;
+let cwd: string;
+
+/** Only what the CLI needs from this process's environment: PATH and the test CA. */
+function baseEnv(): Record<string, string | undefined> {
+  return { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS };
+}
+
+function cli(args: string[], settings: Record<string, string | undefined> = stack.settings) {
+  return runCliProcess(args, { env: { ...baseEnv(), ...settings }, cwd });
+}
+
+describe('CLI, parity with the tutorial', () => {
+  before(async () => {
+    stack = await startTestStack();
+    cwd = await mkdtemp(join(tmpdir(), 'todo-sync-cli-'));
+  });
+  after(async () => {
+    await stack.stop();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('--op getToDos prints exactly the API list as JSON on stdout', async () => {
+    const run = await cli(['--op', 'getToDos']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), stack.api.todos());
+    assert.equal(run.stderr, '');
+  });
+
+  it('--op addToDo prints the created todo', async () => {
+    const before = stack.api.todos().length;
+    const run = await cli(['--op', 'addToDo', '--description', 'Buy milk']);
+    assert.equal(run.code, 0, run.stderr);
+    const created = JSON.parse(run.stdout) as { id: unknown; description: string };
+    assert.equal(created.description, 'Buy milk');
+    assert.equal(typeof created.id, 'number');
+    assert.equal(stack.api.todos().length, before + 1);
+    stack.api.setTodos(stack.api.todos().filter((t) => t.id !== created.id));
+  });
+
+  it('--op sync prints the summary of the same sync the functions run', async () => {
+    const run = await cli(['--op', 'sync', '--verbose'], {
+      ...stack.settings,
+      SYNC_CONTAINER: 'cli',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { trigger: string; count: number };
+    assert.equal(summary.trigger, 'cli');
+    assert.equal(summary.count, stack.api.todos().length);
+    assert.match(run.stderr, /token acquired from identity provider/);
+  });
+
+  it('reads local.settings.json Values, and the environment wins', async () => {
+    await writeFile(
+      join(cwd, 'local.settings.json'),
+      JSON.stringify({
+        IsEncrypted: false,
+        Values: { ...stack.settings, CLIENT_SECRET: 'wrong-secret-from-file' },
+      }),
+    );
+    try {
+      const fromFile = await cli(['--op', 'getToDos'], {});
+      assert.equal(fromFile.code, 1);
+      assert.match(fromFile.stderr, /invalid_client/);
+      const envWins = await cli(['--op', 'getToDos'], {
+        CLIENT_SECRET: stack.settings.CLIENT_SECRET,
+      });
+      assert.equal(envWins.code, 0, envWins.stderr);
+    } finally {
+      await rm(join(cwd, 'local.settings.json'));
+    }
+  });
+
+  it('exits 1 with an actionable message when the secret is wrong', async () => {
+    const run = await cli(['--op', 'getToDos'], {
+      ...stack.settings,
+      CLIENT_SECRET: 'not-the-secret-1',
+    });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /invalid_client/);
+    assert.match(run.stderr, /CLIENT_ID and the secret/);
+    assert.ok(!run.stderr.includes('not-the-secret-1'));
+    assert.equal(run.stdout, '');
+  });
+
+  it('exits 2 before any network call for a placeholder or a bad argument', async () => {
+    const tokens = stack.idp.tokenRequests();
+    const calls = stack.api.requests().length;
+    const placeholder = await cli(['--op', 'getToDos'], {
+      ...stack.settings,
+      CLIENT_ID: 'Enter_the_Application_Id_Here',
+    });
+    assert.equal(placeholder.code, 2);
+    assert.match(placeholder.stderr, /CLIENT_ID still holds a placeholder/);
+    const unknown = await cli(['--op', 'deleteEverything']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown --op "deleteEverything"/);
+    assert.equal(stack.idp.tokenRequests(), tokens);
+    assert.equal(stack.api.requests().length, calls);
+  });
+
+  it('names the permission a write needs when the app lacks it', async () => {
+    stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All']);
+    try {
+      const run = await cli(['--op', 'addToDo', '--description', 'nope']);
+      assert.equal(run.code, 1);
+      assert.match(
+        run.stderr,
+        /403 Forbidden: the app needs the application permission ToDoList\.ReadWrite\.All/,
+      );
+      const read = await cli(['--op', 'getToDos']);
+      assert.equal(read.code, 0, read.stderr);
+    } finally {
+      stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
+    }
+  });
+
+  it('exits 1 saying another sync is running when the lock is held', async () => {
+    const settings = { ...stack.settings, SYNC_CONTAINER: 'cli-locked' };
+    assert.equal((await cli(['--op', 'sync'], settings)).code, 0);
+    const lease = BlobServiceClient.fromConnectionString(stack.settings.AzureWebJobsStorage ?? '')
+      .getContainerClient('cli-locked')
+      .getBlobClient(BLOB_NAMES.lock)
+      .getBlobLeaseClient();
+    await lease.acquireLease(15);
+    try {
+      const run = await cli(['--op', 'sync'], settings);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /another sync is running/);
+    } finally {
+      await lease.releaseLease();
+    }
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const run = await cli(['--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /--op getToDos/);
+  });
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { HttpResponseInit } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { BLOB_NAMES } from '../../src/store/blobSyncStore.js';
+import type { LocalStack } from '../../stack/localStack.js';
+import { bodyText, newInvocation, syncRequest, timerInfo } from '../support/capture.js';
+import { startTestStack } from '../support/stackForTests.js';
+
+let stack: LocalStack;
+let handlers: {
+  syncTodos: typeof import('../../src/functions/syncTodos.js').syncTodos;
+  syncTodosTimer: typeof import('../../src/functions/syncTodosTimer.js').syncTodosTimer;
+};
+
+function problem(response: HttpResponseInit): Record<string, unknown> {
+  return JSON.parse(bodyText(response)) as Record<string, unknown>;
+}
+
+describe('function handlers against the local stack', () => {
+  before(async () => {
+    stack = await startTestStack();
+    // The process runtime reads the environment once, like the Functions worker.
+    Object.assign(process.env, stack.settings, { SYNC_CONTAINER: 'handlers' });
+    handlers = {
+      syncTodos: (await import('../../src/functions/syncTodos.js')).syncTodos,
+      syncTodosTimer: (await import('../../src/functions/syncTodosTimer.js')).syncTodosTimer,
+    };
+  });
+  after(async () => {
+    await stack.stop();
+  });
+
+  it('GET /api/sync answers 404 before the first run', async () => {
+    const { context } = newInvocation('syncTodos');
+    const response = await handlers.syncTodos(syncRequest('GET'), context);
+    assert.equal(response.status, 404);
+    assert.equal(
+      (response.headers as Record<string, string>)['Content-Type'],
+      'application/problem+json',
+    );
+    assert.equal(problem(response).status, 404);
+  });
+
+  it('POST /api/sync runs a sync, ignores its body and returns the summary itself', async () => {
+    const { context, lines } = newInvocation('syncTodos');
+    const response = await handlers.syncTodos(syncRequest('POST', '{"anything": true}'), context);
+    assert.equal(response.status, 200);
+    const summary = response.jsonBody as Record<string, unknown>;
+    assert.equal(summary.trigger, 'http');
+    assert.equal(summary.count, 3);
+    assert.deepEqual(summary.added, [1, 2, 3]);
+    for (const key of ['runId', 'startedAt', 'finishedAt', 'durationMs', 'removed', 'changed']) {
+      assert.ok(key in summary, key);
+    }
+    assert.ok(
+      lines.some((l) => l.includes('sync succeeded')),
+      'core logs reach the invocation',
+    );
+    const get = await handlers.syncTodos(syncRequest('GET'), newInvocation('syncTodos').context);
+    assert.equal(get.status, 200);
+    assert.deepEqual(get.jsonBody, { schemaVersion: 1, status: 'succeeded', ...summary });
+  });
+
+  it('50 concurrent POSTs share one run: one upstream GET', async () => {
+    stack.api.resetRequests();
+    // A slow API keeps the first run in flight while the others arrive.
+    stack.api.faults.next({ kind: 'slow', delayMs: 300, method: 'GET' });
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        handlers.syncTodos(syncRequest('POST'), newInvocation('syncTodos').context),
+      ),
+    );
+    assert.ok(responses.every((r) => r.status === 200));
+    const runIds = new Set(responses.map((r) => (r.jsonBody as { runId: string }).runId));
+    assert.equal(runIds.size, 1);
+    assert.equal(stack.api.requests().filter((r) => r.method === 'GET').length, 1);
+  });
+
+  it('answers 409 while another instance holds the lock, and the timer skips', async () => {
+    const blobs = BlobServiceClient.fromConnectionString(stack.settings.AzureWebJobsStorage ?? '');
+    const lease = blobs
+      .getContainerClient('handlers')
+      .getBlobClient(BLOB_NAMES.lock)
+      .getBlobLeaseClient();
+    await lease.acquireLease(15);
+    try {
+      const { context } = newInvocation('syncTodos');
+      const response = await handlers.syncTodos(syncRequest('POST'), context);
+      assert.equal(response.status, 409);
+      assert.match(String(problem(response).detail), /another sync is running/);
+      const timerRun = newInvocation('syncTodosTimer');
+      await handlers.syncTodosTimer(timerInfo(), timerRun.context);
+      assert.ok(timerRun.lines.some((l) => l.includes('skipped: another sync holds the lock')));
+      assert.ok(timerRun.lines.some((l) => l.includes('isPastDue=false')));
+    } finally {
+      await lease.releaseLease();
+    }
+  });
+
+  it('answers 502 when the API keeps failing, and the timer rethrows', async () => {
+    stack.api.faults.next({ kind: 'status', status: 500, count: 4, method: 'GET' });
+    const response = await handlers.syncTodos(
+      syncRequest('POST'),
+      newInvocation('syncTodos').context,
+    );
+    assert.equal(response.status, 502);
+    const body = problem(response);
+    assert.equal(body.type, 'urn:todo-sync:problem:api');
+    assert.match(String(body.detail), /failed GET .* with 500/);
+    stack.api.faults.next({ kind: 'status', status: 500, count: 4, method: 'GET' });
+    const timerRun = newInvocation('syncTodosTimer');
+    await assert.rejects(handlers.syncTodosTimer(timerInfo(), timerRun.context), /with 500/);
+    assert.ok(timerRun.lines.some((l) => l.startsWith('error: timer sync failed')));
+  });
+
+  it('answers 503 when no token can be had', async () => {
+    // The cached token is refused once; the fresh one cannot be had.
+    stack.api.faults.next({ kind: 'unauthorized', method: 'GET' });
+    stack.idp.failNextTokenRequests(1, 500);
+    const response = await handlers.syncTodos(
+      syncRequest('POST'),
+      newInvocation('syncTodos').context,
+    );
+    assert.equal(response.status, 503);
+    assert.match(String(problem(response).detail), /Could not get a token/);
+  });
+});

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import AjvDraft04 from 'ajv-draft-04';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { ConfigError } from '../../src/errors.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const schemas = join(root, '..', 'shared', 'schemas');
+// A CommonJS module: under NodeNext its default import is module.exports, typed as the namespace.
+const Ajv = AjvDraft04 as unknown as typeof AjvDraft04.default;
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8')) as unknown;
+
+describe('project files against the SchemaStore schemas', () => {
+  const skip = existsSync(schemas)
+    ? false
+    : `../shared/schemas not found beside the clone (${schemas}): schema checks skipped`;
+
+  it('host.json is a valid version 2.0 host.json with the v4 extension bundle', { skip }, () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema(readJson(join(schemas, 'host.schema.json')) as object, 'host');
+    const host = readJson(join(root, 'host.json')) as {
+      version: string;
+      extensionBundle: { version: string };
+    };
+    // The root is a oneOf that a plain 2.0 file matches twice; see the schemas' README.
+    const valid = ajv.validate({ $ref: 'host#/definitions/version-2' }, host);
+    assert.ok(valid, ajv.errorsText());
+    assert.equal(host.version, '2.0');
+    assert.equal(host.extensionBundle.version, '[4.*, 5.0.0)');
+  });
+
+  it('local.settings.json.example is a valid local.settings.json', { skip }, () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const valid = ajv.validate(
+      readJson(join(schemas, 'local.settings.schema.json')) as object,
+      readJson(join(root, 'local.settings.json.example')),
+    );
+    assert.ok(valid, ajv.errorsText());
+  });
+});
+
+describe('local.settings.json.example', () => {
+  const values = (
+    readJson(join(root, 'local.settings.json.example')) as { Values: Record<string, string> }
+  ).Values;
+
+  it('sets the schedule the timer reads and the v4 worker runtime', () => {
+    assert.equal(values.SYNC_SCHEDULE, '0 */15 * * * *');
+    assert.equal(values.FUNCTIONS_WORKER_RUNTIME, 'node');
+  });
+
+  it("still holds the tutorial's placeholders, which the config refuses by name", () => {
+    assert.throws(
+      () => loadConfig(values),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        ['CLIENT_ID', 'AUTHORITY', 'CLIENT_SECRET', 'SCOPES'].every((name) =>
+          err.problems.some((p) => p.startsWith(`${name} still holds a placeholder`)),
+        ),
+    );
+  });
+});
