@@ -2,44 +2,16 @@
 // Starts the IdP, the protected ToDo API and Azurite; runs `todo-sync --op getToDos` and then a
 // sync through the real HTTP and timer handlers, each in a process that trusts the local CA;
 // prints the results; stops everything.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from './localStack.js';
 import { REPO_ROOT } from './paths.js';
+import { runNodeScript, type ScriptRun } from './runNodeScript.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 const INVOCATIONS = join(REPO_ROOT, 'dist', 'stack', 'demoInvocations.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string | undefined>,
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      env,
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function fail(step: string, result: Run): never {
+function fail(step: string, result: ScriptRun): never {
   process.stderr.write(`demo: ${step} failed (exit ${String(result.code)}):\n${result.stderr}\n`);
   process.exit(1);
 }
@@ -64,13 +36,13 @@ async function main(): Promise<void> {
       ...stack.settings,
     };
 
-    const todos = await run(CLI, ['--op', 'getToDos'], env);
+    const todos = await runNodeScript(CLI, ['--op', 'getToDos'], { env, cwd: REPO_ROOT });
     if (todos.code !== 0) fail('todo-sync --op getToDos', todos);
     out('$ todo-sync --op getToDos');
     out(JSON.stringify(JSON.parse(todos.stdout), null, 2));
     out();
 
-    const invocations = await run(INVOCATIONS, [], env);
+    const invocations = await runNodeScript(INVOCATIONS, [], { env, cwd: REPO_ROOT });
     if (invocations.code !== 0) fail('the function handlers', invocations);
     const result = JSON.parse(invocations.stdout) as {
       http: { status: number; body: unknown; log: string[] };

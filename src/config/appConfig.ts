@@ -3,6 +3,10 @@ export interface AppConfig {
   readonly clientId: string;
   readonly authority: AuthorityConfig;
   readonly credential: CredentialConfig;
+  /** AZURE_CLIENT_ID: the user-assigned managed identity for Key Vault and assertions. */
+  readonly azureClientId: string | undefined;
+  /** Running on App Service / Functions in Azure (WEBSITE_INSTANCE_ID is set). */
+  readonly runningInAzure: boolean;
   /** Full URL of the list endpoint, no trailing slash. */
   readonly apiEndpoint: string;
   /** The one scope requested by client credentials: `<app ID URI>/.default`. */
@@ -20,7 +24,16 @@ export interface AuthorityConfig {
   readonly knownAuthorities: readonly string[];
 }
 
-export type CredentialConfig = { readonly kind: 'clientSecret'; readonly clientSecret: string };
+/** Exactly one source of the daemon's credential. */
+export type CredentialConfig =
+  | { readonly kind: 'clientSecret'; readonly clientSecret: string }
+  | {
+      readonly kind: 'keyVaultSecret' | 'keyVaultCertificate';
+      readonly vaultUrl: string;
+      readonly name: string;
+      readonly version: string | undefined;
+    }
+  | { readonly kind: 'managedIdentity' };
 
 export type StorageConfig =
   | { readonly kind: 'connectionString'; readonly connectionString: string }

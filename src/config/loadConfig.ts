@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { processRedactor } from '../logging/redact.js';
-import type { AppConfig, AuthorityConfig, StorageConfig } from './appConfig.js';
+import type { AppConfig, AuthorityConfig, CredentialConfig, StorageConfig } from './appConfig.js';
 import { isLoopbackHost } from './loopback.js';
 import { SETTINGS, settingSpec, type SettingName } from './settings.js';
 
@@ -57,11 +57,9 @@ function optionalText(name: SettingName) {
     });
 }
 
-/** Parses a URL setting: https, or http for loopback hosts only. */
-function httpsUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL | undefined {
-  let url: URL;
+function parseUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL | undefined {
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
     ctx.addIssue({
       code: 'custom',
@@ -69,6 +67,12 @@ function httpsUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL |
     });
     return undefined;
   }
+}
+
+/** Parses a URL setting: https, or http for loopback hosts only. */
+function httpsUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL | undefined {
+  const url = parseUrl(name, value, ctx);
+  if (!url) return undefined;
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   ctx.addIssue({
@@ -83,16 +87,8 @@ function httpsUrl(name: SettingName, value: string, ctx: z.RefinementCtx): URL |
 
 function parseAuthority(value: string, ctx: z.RefinementCtx): AuthorityConfig {
   const fallback: AuthorityConfig = { url: value, kind: 'oidc', knownAuthorities: [] };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: `AUTHORITY is not a valid URL ("${value}"): set it to ${example('AUTHORITY')}.`,
-    });
-    return fallback;
-  }
+  const url = parseUrl('AUTHORITY', value, ctx);
+  if (!url) return fallback;
   if (url.protocol !== 'https:') {
     ctx.addIssue({
       code: 'custom',
@@ -150,6 +146,102 @@ function parseScope(value: string, ctx: z.RefinementCtx): string {
   }
   const base = value.replace(/\/+$/, '');
   return base.endsWith('/.default') ? base : `${base}/.default`;
+}
+
+/** The value of a setting, trimmed, or undefined when unset or empty. */
+function setting(env: SettingsSource, name: SettingName): string | undefined {
+  return env[name]?.trim() || undefined;
+}
+
+const CREDENTIAL_CHOICES =
+  'set exactly one of CLIENT_SECRET (local development), KEY_VAULT_URL + CLIENT_CERTIFICATE_NAME, KEY_VAULT_URL + CLIENT_SECRET_NAME, or CLIENT_CREDENTIAL=managedIdentity';
+
+/** Exactly one credential source; an ambiguous or incomplete choice says which settings to set. */
+function parseCredential(env: SettingsSource, ctx: z.RefinementCtx): CredentialConfig {
+  const fallback: CredentialConfig = { kind: 'managedIdentity' };
+  const names = [
+    'CLIENT_SECRET',
+    'CLIENT_CERTIFICATE_NAME',
+    'CLIENT_SECRET_NAME',
+    'CLIENT_CREDENTIAL',
+    'KEY_VAULT_URL',
+    'KEY_VAULT_CERTIFICATE_VERSION',
+    'KEY_VAULT_SECRET_VERSION',
+  ] as const;
+  const v = Object.fromEntries(names.map((n) => [n, setting(env, n)])) as Record<
+    (typeof names)[number],
+    string | undefined
+  >;
+  const placeholders = names.filter((n) => v[n]?.includes(PLACEHOLDER));
+  for (const name of placeholders) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} still holds a placeholder from the tutorial ("${PLACEHOLDER}..."): set it to ${example(name)}.`,
+    });
+  }
+  if (placeholders.length > 0) return fallback;
+
+  const chosen = (
+    ['CLIENT_SECRET', 'CLIENT_CERTIFICATE_NAME', 'CLIENT_SECRET_NAME', 'CLIENT_CREDENTIAL'] as const
+  ).filter((n) => v[n] !== undefined);
+  if (chosen.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `No credential is configured: ${CREDENTIAL_CHOICES}.`,
+    });
+    return fallback;
+  }
+  if (chosen.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `The credential is ambiguous: ${chosen.join(' and ')} are all set; ${CREDENTIAL_CHOICES}.`,
+    });
+    return fallback;
+  }
+  if (v.KEY_VAULT_CERTIFICATE_VERSION && !v.CLIENT_CERTIFICATE_NAME) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME: set both, or remove the version.',
+    });
+  }
+  if (v.KEY_VAULT_SECRET_VERSION && !v.CLIENT_SECRET_NAME) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'KEY_VAULT_SECRET_VERSION is set without CLIENT_SECRET_NAME: set both, or remove the version.',
+    });
+  }
+  if (v.CLIENT_SECRET) return { kind: 'clientSecret', clientSecret: v.CLIENT_SECRET };
+  if (v.CLIENT_CREDENTIAL) {
+    if (v.CLIENT_CREDENTIAL.toLowerCase() !== 'managedidentity') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `CLIENT_CREDENTIAL must be "managedIdentity" ("${v.CLIENT_CREDENTIAL}"); for a secret or certificate, ${CREDENTIAL_CHOICES}.`,
+      });
+    }
+    return fallback;
+  }
+  const name = v.CLIENT_CERTIFICATE_NAME ?? v.CLIENT_SECRET_NAME ?? '';
+  const nameSetting = v.CLIENT_CERTIFICATE_NAME ? 'CLIENT_CERTIFICATE_NAME' : 'CLIENT_SECRET_NAME';
+  if (!v.KEY_VAULT_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${nameSetting} needs KEY_VAULT_URL: set it to the vault's URL, e.g. ${example('KEY_VAULT_URL')}.`,
+    });
+    return fallback;
+  }
+  if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${nameSetting} must be a Key Vault object name (letters, digits and hyphens) ("${name}").`,
+    });
+  }
+  const vault = httpsUrl('KEY_VAULT_URL', v.KEY_VAULT_URL, ctx);
+  const vaultUrl = vault ? vault.origin : v.KEY_VAULT_URL;
+  return v.CLIENT_CERTIFICATE_NAME
+    ? { kind: 'keyVaultCertificate', vaultUrl, name, version: v.KEY_VAULT_CERTIFICATE_VERSION }
+    : { kind: 'keyVaultSecret', vaultUrl, name, version: v.KEY_VAULT_SECRET_VERSION };
 }
 
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -240,7 +332,6 @@ const schema = z
       error: `CLIENT_ID must not contain spaces: set it to ${example('CLIENT_ID')}.`,
     }),
     AUTHORITY: text('AUTHORITY').transform((v, ctx) => parseAuthority(v, ctx)),
-    CLIENT_SECRET: text('CLIENT_SECRET'),
     API_ENDPOINT: text('API_ENDPOINT').transform((v, ctx) =>
       (httpsUrl('API_ENDPOINT', v, ctx)?.toString() ?? v).replace(/\/+$/, ''),
     ),
@@ -252,16 +343,20 @@ const schema = z
       },
     ),
   })
-  .transform((env): Omit<AppConfig, 'storage'> => ({
-    clientId: env.CLIENT_ID,
-    authority: env.AUTHORITY,
-    credential: { kind: 'clientSecret', clientSecret: env.CLIENT_SECRET },
-    apiEndpoint: env.API_ENDPOINT,
-    scope: env.SCOPES,
-    syncContainer: env.SYNC_CONTAINER ?? DEFAULT_CONTAINER,
-  }));
+  .transform(
+    (env): Omit<AppConfig, 'storage' | 'credential' | 'azureClientId' | 'runningInAzure'> => ({
+      clientId: env.CLIENT_ID,
+      authority: env.AUTHORITY,
+      apiEndpoint: env.API_ENDPOINT,
+      scope: env.SCOPES,
+      syncContainer: env.SYNC_CONTAINER ?? DEFAULT_CONTAINER,
+    }),
+  );
 
 const storageSchema = z.custom<SettingsSource>().transform((env, ctx) => parseStorage(env, ctx));
+const credentialSchema = z
+  .custom<SettingsSource>()
+  .transform((env, ctx) => parseCredential(env, ctx));
 
 /**
  * Parses and validates the settings once. Every problem is reported together, each naming its
@@ -272,13 +367,19 @@ export function loadConfig(source: SettingsSource): AppConfig {
     if (spec.secret) processRedactor.add(source[spec.name]?.trim());
   }
   const core = schema.safeParse(source);
+  const credential = credentialSchema.safeParse(source);
   const storage = storageSchema.safeParse(source);
-  const problems = [
-    ...(core.success ? [] : core.error.issues.map((i) => i.message)),
-    ...(storage.success ? [] : storage.error.issues.map((i) => i.message)),
-  ];
-  if (!core.success || !storage.success) throw new ConfigError(problems);
-  return { ...core.data, storage: storage.data };
+  const problems = [core, credential, storage].flatMap((r) =>
+    r.success ? [] : r.error.issues.map((i) => i.message),
+  );
+  if (!core.success || !credential.success || !storage.success) throw new ConfigError(problems);
+  return {
+    ...core.data,
+    credential: credential.data,
+    azureClientId: source.AZURE_CLIENT_ID?.trim() || undefined,
+    runningInAzure: Boolean(source.WEBSITE_INSTANCE_ID),
+    storage: storage.data,
+  };
 }
 
 /** The storage part, demanded only by the operations that need it. */

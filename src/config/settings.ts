@@ -38,10 +38,63 @@ export const SETTINGS = [
   {
     name: 'CLIENT_SECRET',
     description:
-      "The daemon's client secret, for local development. In Azure use a Key Vault credential instead.",
+      "The daemon's client secret in the environment, for local development. In Azure use a Key Vault credential or a managed identity instead.",
     example: '<the secret value from the app registration>',
     secret: true,
     inAzure: 'never',
+  },
+  {
+    name: 'KEY_VAULT_URL',
+    description:
+      'The Key Vault holding the credential (with CLIENT_CERTIFICATE_NAME or CLIENT_SECRET_NAME). Selects nothing by itself.',
+    example: 'https://my-vault.vault.azure.net/',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'CLIENT_CERTIFICATE_NAME',
+    description:
+      "Name of the Key Vault certificate whose key is the daemon's credential (read as a secret: PEM or PKCS#12).",
+    example: 'todo-sync-daemon',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'KEY_VAULT_CERTIFICATE_VERSION',
+    description: 'Pins a version of CLIENT_CERTIFICATE_NAME (default: the current one).',
+    example: '0123456789abcdef0123456789abcdef',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'CLIENT_SECRET_NAME',
+    description: "Name of the Key Vault secret holding the daemon's client secret.",
+    example: 'todo-sync-client-secret',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'KEY_VAULT_SECRET_VERSION',
+    description: 'Pins a version of CLIENT_SECRET_NAME (default: the current one).',
+    example: '0123456789abcdef0123456789abcdef',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'CLIENT_CREDENTIAL',
+    description:
+      "'managedIdentity': no secret at all; a managed identity token is the client assertion (a federated identity credential on the app registration).",
+    example: 'managedIdentity',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'AZURE_CLIENT_ID',
+    description:
+      'Client ID of the user-assigned managed identity used for Key Vault and the managed-identity credential (unset: system-assigned).',
+    example: '22223333-cccc-4444-dddd-5555eeee6666',
+    secret: false,
+    inAzure: 'required',
   },
   {
     name: 'API_ENDPOINT',

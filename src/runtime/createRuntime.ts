@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TodoApiClient, type TodoApi } from '../api/todoApiClient.js';
-import { environmentSecretSource } from '../auth/environmentSecretSource.js';
+import { createCredentialSource } from '../auth/createCredentialSource.js';
 import { MsalTokenProvider } from '../auth/msalTokenProvider.js';
 import type { TokenProvider } from '../auth/tokenProvider.js';
 import type { AppConfig } from '../config/appConfig.js';
@@ -30,11 +30,12 @@ export interface RuntimeOptions {
 
 export function createRuntime(config: AppConfig, options: RuntimeOptions): Runtime {
   const { logger } = options;
+  const clock = options.clock ?? systemClock;
   const tokens = new MsalTokenProvider({
     clientId: config.clientId,
     authority: config.authority,
     scope: config.scope,
-    credentials: environmentSecretSource(config.credential.clientSecret),
+    credentials: createCredentialSource(config, logger, clock),
     logger,
   });
   const api = new TodoApiClient({ endpoint: config.apiEndpoint, tokens, logger });
@@ -61,7 +62,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
       {
         api,
         store: await getStore(),
-        clock: options.clock ?? systemClock,
+        clock,
         logger,
         newRunId: options.newRunId ?? randomUUID,
       },

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
 import { VaultError } from '../errors.js';
+import { processRedactor } from '../logging/redact.js';
 import type { SecretVault, VaultSecret } from './secretVault.js';
 
 /** Reads from Key Vault with @azure/keyvault-secrets; converts its errors into VaultError. */
@@ -26,6 +27,8 @@ export function createKeyVaultSecretVault(
             item: name,
           });
         }
+        // Whatever the vault holds is a secret: scrub it from every log line from now on.
+        processRedactor.add(secret.value);
         return {
           value: secret.value,
           contentType: secret.properties.contentType,

@@ -73,7 +73,8 @@ describe('loadConfig', () => {
 
   it('names every missing setting with an example, all at once', () => {
     const found = problems({});
-    for (const name of ['CLIENT_ID', 'AUTHORITY', 'CLIENT_SECRET', 'API_ENDPOINT', 'SCOPES']) {
+    assert.ok(found.some((p) => p.startsWith('No credential is configured: set exactly one of')));
+    for (const name of ['CLIENT_ID', 'AUTHORITY', 'API_ENDPOINT', 'SCOPES']) {
       assert.ok(
         found.some((p) => p.startsWith(`${name} is not set: set it to`)),
         `no problem names ${name}: ${found.join(' | ')}`,
@@ -158,5 +159,94 @@ describe('loadConfig', () => {
     const config = loadConfig(rest);
     assert.equal(config.storage, undefined);
     assert.throws(() => requireStorage(config), /AzureWebJobsStorage is not set/);
+  });
+
+  describe('credential modes', () => {
+    const { CLIENT_SECRET: _secret, ...base } = valid;
+    const vault = 'https://my-vault.vault.azure.net/';
+
+    it('reads a client secret from the environment', () => {
+      assert.deepEqual(loadConfig(valid).credential, {
+        kind: 'clientSecret',
+        clientSecret: SECRET,
+      });
+      assert.equal(loadConfig(valid).runningInAzure, false);
+      assert.equal(loadConfig({ ...valid, WEBSITE_INSTANCE_ID: 'abc' }).runningInAzure, true);
+    });
+
+    it('reads a Key Vault certificate or secret, with an optional version pin', () => {
+      assert.deepEqual(
+        loadConfig({ ...base, KEY_VAULT_URL: vault, CLIENT_CERTIFICATE_NAME: 'daemon-cert' })
+          .credential,
+        {
+          kind: 'keyVaultCertificate',
+          vaultUrl: 'https://my-vault.vault.azure.net',
+          name: 'daemon-cert',
+          version: undefined,
+        },
+      );
+      const pinned = loadConfig({
+        ...base,
+        KEY_VAULT_URL: vault,
+        CLIENT_SECRET_NAME: 'daemon-secret',
+        KEY_VAULT_SECRET_VERSION: 'abc123',
+        AZURE_CLIENT_ID: 'uami-client-id',
+      });
+      assert.deepEqual(pinned.credential, {
+        kind: 'keyVaultSecret',
+        vaultUrl: 'https://my-vault.vault.azure.net',
+        name: 'daemon-secret',
+        version: 'abc123',
+      });
+      assert.equal(pinned.azureClientId, 'uami-client-id');
+    });
+
+    it('takes a managed identity, with or without a vault URL', () => {
+      for (const extra of [{}, { KEY_VAULT_URL: vault }]) {
+        const config = loadConfig({ ...base, ...extra, CLIENT_CREDENTIAL: 'managedIdentity' });
+        assert.deepEqual(config.credential, { kind: 'managedIdentity' });
+      }
+    });
+
+    it('refuses an ambiguous choice, naming the settings', () => {
+      const [problem] = problems({
+        ...valid,
+        KEY_VAULT_URL: vault,
+        CLIENT_CERTIFICATE_NAME: 'cert',
+      });
+      assert.match(
+        problem ?? '',
+        /^The credential is ambiguous: CLIENT_SECRET and CLIENT_CERTIFICATE_NAME are all set; set exactly one of/,
+      );
+      const [mi] = problems({ ...valid, CLIENT_CREDENTIAL: 'managedIdentity' });
+      assert.match(mi ?? '', /CLIENT_SECRET and CLIENT_CREDENTIAL/);
+    });
+
+    it('refuses an incomplete choice, saying what to set', () => {
+      assert.match(
+        problems({ ...base, CLIENT_CERTIFICATE_NAME: 'cert' })[0] ?? '',
+        /^CLIENT_CERTIFICATE_NAME needs KEY_VAULT_URL/,
+      );
+      assert.match(
+        problems({ ...base, KEY_VAULT_URL: vault })[0] ?? '',
+        /^No credential is configured/,
+      );
+      assert.match(
+        problems({ ...valid, KEY_VAULT_CERTIFICATE_VERSION: 'v1' })[0] ?? '',
+        /^KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME/,
+      );
+      assert.match(
+        problems({ ...base, CLIENT_CREDENTIAL: 'certificate' })[0] ?? '',
+        /^CLIENT_CREDENTIAL must be "managedIdentity"/,
+      );
+      assert.match(
+        problems({
+          ...base,
+          KEY_VAULT_URL: 'http://my-vault.vault.azure.net',
+          CLIENT_SECRET_NAME: 's',
+        })[0] ?? '',
+        /^KEY_VAULT_URL uses http:\/\/ for a non-loopback host/,
+      );
+    });
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import { loadConfig } from '../../src/config/loadConfig.js';
+import { SETTINGS } from '../../src/config/settings.js';
 import { ConfigError } from '../../src/errors.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -61,5 +62,19 @@ describe('local.settings.json.example', () => {
           err.problems.some((p) => p.startsWith(`${name} still holds a placeholder`)),
         ),
     );
+  });
+});
+
+describe('README', () => {
+  it('documents every setting the code reads', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    // A setting counts as documented when it stands in code quotes, alone or as NAME=value;
+    // `__accountName` style is how the table lists siblings of AzureWebJobsStorage__blobServiceUri.
+    const documented = (name: string): boolean =>
+      [name, name.replace(/^AzureWebJobsStorage__/, '__')].some(
+        (n) => readme.includes(`\`${n}\``) || readme.includes(`\`${n}=`),
+      );
+    const missing = SETTINGS.map((s) => s.name).filter((name) => !documented(name));
+    assert.deepEqual(missing, []);
   });
 });

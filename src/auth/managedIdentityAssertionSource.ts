@@ -1,0 +1,30 @@
+import type { TokenCredential } from '@azure/identity';
+import type { CredentialSource, MsalCredential } from './credentialSource.js';
+
+/** The audience Entra requires of a managed-identity token used as a federated credential. */
+export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
+
+/**
+ * No secret at all: the app registration trusts a managed identity through a federated
+ * identity credential, and MSAL's client assertion is a fresh managed-identity token each time
+ * MSAL asks (a fixed assertion string would expire). Works only when the identity and the app
+ * registration are in the same tenant, so not for External ID tenants.
+ */
+export function managedIdentityAssertionSource(
+  credential: TokenCredential,
+  clientId: string | undefined,
+): CredentialSource {
+  const credentialOptions: MsalCredential = {
+    clientAssertion: async () => {
+      const token = await credential.getToken(TOKEN_EXCHANGE_SCOPE);
+      if (!token) throw new Error('the managed identity returned no token for the assertion');
+      return token.token;
+    },
+  };
+  return {
+    description: `managed identity ${clientId ?? '(system-assigned)'} as a federated credential`,
+    load: () => Promise.resolve(credentialOptions),
+    // Every assertion is fetched fresh; there is nothing to reload.
+    reload: () => Promise.resolve(false),
+  };
+}
