@@ -2,8 +2,11 @@
 // Starts the IdP, the protected ToDo API and Azurite; runs `todo-sync --op getToDos` and then a
 // sync through the real HTTP and timer handlers, each in a process that trusts the local CA;
 // prints the results; stops everything.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from './localStack.js';
+import { parseArgs } from 'node:util';
+import { startLocalStack, type LocalStack, type StackCredential } from './localStack.js';
 import { REPO_ROOT } from './paths.js';
 import { runNodeScript, type ScriptRun } from './runNodeScript.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
@@ -18,15 +21,40 @@ function fail(step: string, result: ScriptRun): never {
 
 const out = (text = ''): boolean => process.stdout.write(`${text}\n`);
 
+const CREDENTIALS: Record<StackCredential, string> = {
+  vaultCertificate: 'certificate (PEM) from Key Vault, read with a managed identity',
+  vaultCertificatePkcs12: 'certificate (PKCS#12) from Key Vault, read with a managed identity',
+  vaultSecret: 'client secret from Key Vault, read with a managed identity',
+  managedIdentity: 'managed identity as a federated credential (no secret)',
+  secret: 'client secret from CLIENT_SECRET',
+};
+
+/** `npm run demo -- --credential <mode>`; the default is the production-style vault certificate. */
+function credentialMode(): StackCredential {
+  const { values } = parseArgs({ options: { credential: { type: 'string' } } });
+  const mode = values.credential ?? 'vaultCertificate';
+  if (!(mode in CREDENTIALS)) {
+    process.stderr.write(
+      `demo: unknown --credential "${mode}": use one of ${Object.keys(CREDENTIALS).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  return mode as StackCredential;
+}
+
 async function main(): Promise<void> {
+  const credential = credentialMode();
   const ca = await ensureLocalCa(DEFAULT_CA_DIR);
   let stack: LocalStack | undefined;
+  let workDir: string | undefined;
   try {
-    stack = await startLocalStack({ ca });
+    stack = await startLocalStack({ ca, credential });
     out(`Local stack up in ${(stack.startupMs / 1000).toFixed(1)} s:`);
     out(`  identity provider  ${stack.idp.authority}`);
     out(`  ToDo API           ${stack.api.endpoint}`);
     out(`  Azurite (blobs)    ${stack.azurite.blobEndpoint}`);
+    out(`  Key Vault          ${stack.vault.vaultUrl}`);
+    out(`Credential: ${CREDENTIALS[credential]}`);
     out();
 
     // Only what the product needs: the settings (no local.settings.json involved) and the CA.
@@ -36,13 +64,15 @@ async function main(): Promise<void> {
       ...stack.settings,
     };
 
-    const todos = await runNodeScript(CLI, ['--op', 'getToDos'], { env, cwd: REPO_ROOT });
+    // A directory of its own, so that a local.settings.json of the user's plays no part.
+    workDir = await mkdtemp(join(tmpdir(), 'todo-sync-demo-'));
+    const todos = await runNodeScript(CLI, ['--op', 'getToDos'], { env, cwd: workDir });
     if (todos.code !== 0) fail('todo-sync --op getToDos', todos);
     out('$ todo-sync --op getToDos');
     out(JSON.stringify(JSON.parse(todos.stdout), null, 2));
     out();
 
-    const invocations = await runNodeScript(INVOCATIONS, [], { env, cwd: REPO_ROOT });
+    const invocations = await runNodeScript(INVOCATIONS, [], { env, cwd: workDir });
     if (invocations.code !== 0) fail('the function handlers', invocations);
     const result = JSON.parse(invocations.stdout) as {
       http: { status: number; body: unknown; log: string[] };
@@ -59,6 +89,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack?.stop();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 

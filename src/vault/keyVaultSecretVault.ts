@@ -47,7 +47,8 @@ interface RestLikeError {
   statusCode?: number;
   code?: string;
   message?: string;
-  details?: { error?: { innererror?: { code?: string } } };
+  // The SDK camelCases the service's `innererror` into `innerError`.
+  details?: { error?: { innerError?: { code?: string } } };
 }
 
 /** Names the vault, the item and, for 403, the role; never a value or a token. */
@@ -56,7 +57,7 @@ export function toVaultError(err: unknown, vaultUrl: string, item: string): Vaul
   const e = (err ?? {}) as RestLikeError;
   const where = `secret "${item}" in Key Vault ${vaultUrl}`;
   const details = { vaultUrl, item, status: e.statusCode };
-  const inner = e.details?.error?.innererror?.code ?? '';
+  const inner = e.details?.error?.innerError?.code ?? '';
   if (
     e.name === 'CredentialUnavailableError' ||
     e.name === 'AuthenticationError' ||
@@ -67,7 +68,7 @@ export function toVaultError(err: unknown, vaultUrl: string, item: string): Vaul
       details,
     );
   }
-  if (e.statusCode === 403 && (inner === 'SecretDisabled' || /disabled/i.test(e.message ?? ''))) {
+  if (e.statusCode === 403 && inner === 'SecretDisabled') {
     return new VaultError(
       `The ${where} is disabled: enable it, or pin an enabled version.`,
       details,

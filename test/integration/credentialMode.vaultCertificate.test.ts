@@ -1,0 +1,3 @@
+import { describeCredentialMode } from '../support/credentialModeSuite.js';
+
+describeCredentialMode('vaultCertificate');
