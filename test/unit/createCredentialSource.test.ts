@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createCredentialSource } from '../../src/auth/createCredentialSource.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { systemClock } from '../../src/sync/clock.js';
+import { captureLogger } from '../support/capture.js';
+
+const base = {
+  CLIENT_ID: 'client',
+  AUTHORITY: 'https://login.microsoftonline.com/tenant',
+  API_ENDPOINT: 'https://api.contoso.com/api/todolist',
+  SCOPES: 'api://api',
+};
+
+describe('createCredentialSource', () => {
+  it('uses CLIENT_SECRET as is, and warns when that happens in Azure', async () => {
+    const local = captureLogger();
+    const source = createCredentialSource(
+      loadConfig({ ...base, CLIENT_SECRET: 'local-secret-1' }),
+      local.logger,
+      systemClock,
+    );
+    assert.deepEqual(await source.load(), { clientSecret: 'local-secret-1' });
+    assert.equal(await source.reload(), false);
+    assert.deepEqual(local.lines, []);
+
+    const azure = captureLogger();
+    createCredentialSource(
+      loadConfig({ ...base, CLIENT_SECRET: 'local-secret-1', WEBSITE_INSTANCE_ID: 'instance' }),
+      azure.logger,
+      systemClock,
+    );
+    assert.equal(azure.lines.length, 1);
+    assert.match(azure.lines[0] ?? '', /^warn: CLIENT_SECRET is used in Azure/);
+  });
+
+  it('describes vault and managed-identity sources without loading anything', () => {
+    const { logger } = captureLogger();
+    const vault = createCredentialSource(
+      loadConfig({
+        ...base,
+        KEY_VAULT_URL: 'https://v.vault.azure.net',
+        CLIENT_CERTIFICATE_NAME: 'c',
+      }),
+      logger,
+      systemClock,
+    );
+    assert.equal(vault.description, 'certificate "c" from Key Vault https://v.vault.azure.net');
+    const mi = createCredentialSource(
+      loadConfig({ ...base, CLIENT_CREDENTIAL: 'managedIdentity', AZURE_CLIENT_ID: 'uami' }),
+      logger,
+      systemClock,
+    );
+    assert.equal(mi.description, 'managed identity uami as a federated credential');
+  });
+});
