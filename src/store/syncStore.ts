@@ -10,6 +10,7 @@ export interface SyncLock {
 
 /** Where runs keep their state. Implementations convert their SDK's errors to StorageError. */
 export interface SyncStore {
+  /** The last snapshot; may be the very object an earlier read or write saw: never mutate it. */
   readSnapshot(): Promise<Snapshot | undefined>;
   writeSnapshot(snapshot: Snapshot): Promise<void>;
   /** Writes the run's own record and the last run's status. */

@@ -1,4 +1,4 @@
-import { todoKey, type Todo, type TodoId } from '../api/todo.js';
+import type { Todo, TodoId } from '../api/todo.js';
 
 export interface TodoDiff {
   readonly added: TodoId[];
@@ -6,19 +6,40 @@ export interface TodoDiff {
   readonly changed: TodoId[];
 }
 
-/** Compares two lists by id; a todo is changed when its owner or description differs. */
+function sameContent(a: Todo, b: Todo): boolean {
+  return a.owner === b.owner && a.description === b.description;
+}
+
+/**
+ * Compares two lists by id; a todo is changed when its owner or description differs. Ids are
+ * Map keys as they are: SameValueZero keeps 1 and "1" apart without a key string per item.
+ */
 export function diffTodos(previous: readonly Todo[], current: readonly Todo[]): TodoDiff {
-  const before = new Map(previous.map((t) => [todoKey(t.id), t]));
-  const added: TodoId[] = [];
+  // An API returns its list in a stable order: walk both lists while the ids line up, and
+  // index only what is left (usually nothing), instead of building a Map of every todo.
   const changed: TodoId[] = [];
-  for (const todo of current) {
-    const key = todoKey(todo.id);
-    const old = before.get(key);
-    if (!old) added.push(todo.id);
-    else if (old.owner !== todo.owner || old.description !== todo.description)
-      changed.push(todo.id);
-    before.delete(key);
+  let start = 0;
+  while (start < previous.length && start < current.length) {
+    const before = previous[start];
+    const now = current[start];
+    if (before === undefined || now === undefined || before.id !== now.id) break;
+    if (!sameContent(before, now)) changed.push(now.id);
+    start++;
   }
-  const removed = [...before.values()].map((t) => t.id);
+  const before = new Map<TodoId, Todo>();
+  for (let i = start; i < previous.length; i++) {
+    const todo = previous[i];
+    if (todo) before.set(todo.id, todo);
+  }
+  const added: TodoId[] = [];
+  for (let i = start; i < current.length; i++) {
+    const todo = current[i];
+    if (!todo) continue;
+    const old = before.get(todo.id);
+    if (!old) added.push(todo.id);
+    else if (!sameContent(old, todo)) changed.push(todo.id);
+    before.delete(todo.id);
+  }
+  const removed = [...before.keys()];
   return { added, removed, changed };
 }

@@ -18,6 +18,10 @@ export interface SyncDependencies {
  * One sync: take the lock, GET the list, compare with the last snapshot, store the new
  * snapshot (only when it changed) and a run record. A failed run writes a failure record and
  * leaves the last snapshot untouched. A held lock throws LockHeldError and records nothing.
+ *
+ * The GET starts only once the lock is held: a GET made before it could be older than the
+ * snapshot another instance writes just before releasing, and would overwrite it. Under the
+ * lock, the GET and the revalidation of the last snapshot run side by side.
  */
 export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Promise<SyncSummary> {
   const { api, store, clock, logger } = deps;
@@ -26,8 +30,7 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
   const lock = await store.acquireLock();
   logger.info('sync started', { runId, trigger });
   try {
-    const todos = await api.listTodos();
-    const previous = await store.readSnapshot();
+    const [todos, previous] = await Promise.all([api.listTodos(), store.readSnapshot()]);
     const diff = diffTodos(previous?.todos ?? [], todos);
     const unchanged =
       previous !== undefined && diff.added.length + diff.removed.length + diff.changed.length === 0;

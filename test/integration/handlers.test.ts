@@ -6,26 +6,21 @@ import { BLOB_NAMES } from '../../src/store/blobSyncStore.js';
 import type { LocalStack } from '../../stack/localStack.js';
 import { bodyText, newInvocation, syncRequest, timerInfo } from '../support/capture.js';
 import { startTestStack } from '../support/stackForTests.js';
+import { importHandlers, TEST_TARGET, type Handlers } from '../support/testTarget.js';
 
 let stack: LocalStack;
-let handlers: {
-  syncTodos: typeof import('../../src/functions/syncTodos.js').syncTodos;
-  syncTodosTimer: typeof import('../../src/functions/syncTodosTimer.js').syncTodosTimer;
-};
+let handlers: Handlers;
 
 function problem(response: HttpResponseInit): Record<string, unknown> {
   return JSON.parse(bodyText(response)) as Record<string, unknown>;
 }
 
-describe('function handlers against the local stack', () => {
+describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
   before(async () => {
     stack = await startTestStack();
     // The process runtime reads the environment once, like the Functions worker.
     Object.assign(process.env, stack.settings, { SYNC_CONTAINER: 'handlers' });
-    handlers = {
-      syncTodos: (await import('../../src/functions/syncTodos.js')).syncTodos,
-      syncTodosTimer: (await import('../../src/functions/syncTodosTimer.js')).syncTodosTimer,
-    };
+    handlers = await importHandlers();
   });
   after(async () => {
     await stack.stop();

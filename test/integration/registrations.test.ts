@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import Module from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { TEST_TARGET, targetRoot } from '../support/testTarget.js';
 
 /**
  * The Functions host hands registrations to @azure/functions through the module
@@ -32,26 +33,31 @@ loader._load = function (request: string, parent: unknown, isMain: boolean): unk
   return originalLoad.call(this, request, parent, isMain);
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The clone (main: the tsc output) or the deploy package (main: the bundle's entry). */
+const root = targetRoot();
+const EXPECTED_ENTRIES = {
+  source: ['dist/src/functions/syncTodos.js', 'dist/src/functions/syncTodosTimer.js'],
+  bundle: ['index.js'],
+};
 
-/** The entry points the host loads: package.json `main`, a glob of the form `dir/*.js`. */
+/** The entry points the host loads: package.json `main`, a file or a glob `dir/*.js`. */
 function entryPoints(): string[] {
   const { main } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
   const match = /^(.*)\/\*\.js$/.exec(main);
-  assert.ok(match?.[1], `package.json main should be a dir/*.js glob, is ${main}`);
+  if (!match?.[1]) return [join(root, main)];
   const dir = join(root, match[1]);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.js'))
     .map((f) => join(dir, f));
 }
 
-describe('function registrations', () => {
+describe(`function registrations (${TEST_TARGET})`, () => {
   it('registers exactly the timer and HTTP functions through package.json main', async () => {
     const files = entryPoints();
-    assert.deepEqual(files.map((f) => relative(root, f)).sort(), [
-      'dist/src/functions/syncTodos.js',
-      'dist/src/functions/syncTodosTimer.js',
-    ]);
+    assert.deepEqual(
+      files.map((f) => relative(root, f).split(sep).join('/')).sort(),
+      EXPECTED_ENTRIES[TEST_TARGET],
+    );
     for (const file of files) await import(pathToFileURL(file).href);
     assert.deepEqual(registrations.map((r) => r.name).sort(), ['syncTodos', 'syncTodosTimer']);
 

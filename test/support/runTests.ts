@@ -1,11 +1,13 @@
 // `npm test`: makes sure the local CA exists, then runs the compiled tests in a fresh Node process
-// that trusts it. NODE_EXTRA_CA_CERTS is read once at process start, so it must be set here,
+// that trusts it; then runs the handler and registration tests again against the deploy package,
+// which it builds first from the current sources. NODE_EXTRA_CA_CERTS is read once at process start, so it must be set here,
 // before the test process exists, and never inside a test.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDeployPackage } from '../../scripts/package/buildDeployPackage.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from '../../stack/tls.js';
 
 /** dist/test: this file is dist/test/support/runTests.js. */
@@ -22,33 +24,69 @@ function findTestFiles(dir: string): string[] {
   return found.sort();
 }
 
-async function main(): Promise<number> {
-  const ca = await ensureLocalCa(DEFAULT_CA_DIR);
-  const filters = process.argv.slice(2);
-  const files = findTestFiles(TEST_ROOT).filter((file) => {
-    const name = relative(TEST_ROOT, file).split(sep).join('/');
-    return filters.length === 0 || filters.some((f) => name.includes(f));
-  });
-  if (files.length === 0) {
-    process.stderr.write(`no test file under ${TEST_ROOT} matches ${filters.join(', ')}\n`);
-    return 1;
-  }
+/** Test files (relative to dist/test) that run a second time against the deploy package. */
+const BUNDLE_PASS = ['integration/handlers.test.js', 'integration/registrations.test.js'];
 
+let running: ChildProcess | undefined;
+
+function runNodeTest(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.bundlePath, TODO_SYNC_CA_DIR: ca.dir },
+    env,
   });
-  // Ctrl-C reaches the child from the terminal itself: the runner just waits for its verdict.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => {
-    child.kill('SIGTERM');
-  });
+  running = child;
   return new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
+      running = undefined;
       resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal]));
     });
   });
+}
+
+async function main(): Promise<number> {
+  const ca = await ensureLocalCa(DEFAULT_CA_DIR);
+  const filters = process.argv.slice(2);
+  const named = findTestFiles(TEST_ROOT).map((file) => ({
+    file,
+    name: relative(TEST_ROOT, file).split(sep).join('/'),
+  }));
+  const selected = named.filter(
+    ({ name }) => filters.length === 0 || filters.some((f) => name.includes(f)),
+  );
+  if (selected.length === 0) {
+    process.stderr.write(`no test file under ${TEST_ROOT} matches ${filters.join(', ')}\n`);
+    return 1;
+  }
+  const bundlePass = selected.filter(({ name }) => BUNDLE_PASS.includes(name));
+
+  // Ctrl-C reaches the child from the terminal itself: the runner just waits for its verdict.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => {
+    running?.kill('SIGTERM');
+  });
+
+  // Built from the current sources before any test needs it (test/bundle reads it too).
+  if (bundlePass.length > 0 || selected.some(({ name }) => name.startsWith('bundle/'))) {
+    const started = performance.now();
+    const { zipBytes } = await buildDeployPackage();
+    process.stdout.write(
+      `deploy package built in ${((performance.now() - started) / 1000).toFixed(1)} s (zip ${zipBytes} bytes)\n`,
+    );
+  }
+
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: ca.bundlePath, TODO_SYNC_CA_DIR: ca.dir };
+  const code = await runNodeTest(
+    selected.map(({ file }) => file),
+    env,
+  );
+  if (bundlePass.length === 0) return code;
+  process.stdout.write('\nagain against the deploy package (TODO_SYNC_TEST_TARGET=bundle):\n');
+  const bundleCode = await runNodeTest(
+    bundlePass.map(({ file }) => file),
+    { ...env, TODO_SYNC_TEST_TARGET: 'bundle' },
+  );
+  return code !== 0 ? code : bundleCode;
 }
 
 process.exitCode = await main();

@@ -1,0 +1,36 @@
+// Time to the first completed sync in a new process (timer function), bundle vs tsc output.
+import type { BenchContext } from '../parent/benchContext.js';
+import { runProbe } from '../parent/runProbe.js';
+import type { Target } from '../protocol.js';
+import type { Row } from '../report/row.js';
+import { median, ms, pairedRatio, ratio } from '../stats.js';
+
+export async function firstSync(bench: BenchContext, runs: number, todos: number): Promise<Row> {
+  const env = { ...bench.env, SYNC_CONTAINER: 'bench-first-sync' };
+  bench.serve({ op: 'setTodos', count: todos, edit: 0 });
+  // One unmeasured run creates the container, the lock blob and the snapshot, so every
+  // measured run finds the same state.
+  await runProbe('firstSync', ['bundle'], { env });
+  const times: Record<Target, number[]> = { bundle: [], source: [] };
+  for (let i = 0; i < runs; i++) {
+    const order: Target[] = i % 2 === 0 ? ['bundle', 'source'] : ['source', 'bundle'];
+    for (const target of order) {
+      const { syncedAtMs } = (await runProbe('firstSync', [target], { env })) as {
+        syncedAtMs: number;
+      };
+      times[target].push(syncedAtMs);
+    }
+  }
+  const bundle = median(times.bundle);
+  const source = median(times.source);
+  const paired = pairedRatio(times.bundle, times.source);
+  return {
+    metric: `First sync in a new process (${todos.toLocaleString('en')} todos)`,
+    measured: `${ms(bundle)} bundle`,
+    floor: `${ms(source)} unbundled`,
+    ratio: ratio(paired),
+    target: '',
+    met: undefined,
+    notes: `process start to timer run done (token, TLS, storage included); medians of ${runs} pairs`,
+  };
+}

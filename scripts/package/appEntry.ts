@@ -1,0 +1,4 @@
+// The bundle's single entry: both function modules, so their shared code is evaluated once
+// and the host loads one file. Re-exporting the handlers lets tests call the bundled ones.
+export { syncTodos } from '../../src/functions/syncTodos.js';
+export { syncTodosTimer } from '../../src/functions/syncTodosTimer.js';
