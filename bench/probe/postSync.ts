@@ -31,3 +31,24 @@ export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
   }
   return response.jsonBody as SyncSummary;
 }
+
+/**
+ * Waits, untimed, for the last sync's bookkeeping (status, history record, lock release),
+ * which a POST does not wait for: `GET /api/sync` answers only once this instance's runs have
+ * settled. Called between timed steps so that no background request overlaps the next one.
+ */
+export async function settle(target: LoadedTarget): Promise<void> {
+  const context = new functions.InvocationContext({
+    invocationId: randomUUID(),
+    functionName: 'syncTodos',
+    logHandler: () => undefined,
+  });
+  const request = new functions.HttpRequest({
+    method: 'GET',
+    url: 'http://localhost:7071/api/sync',
+  });
+  const handler = target.handlers.get('syncTodos');
+  if (!handler) throw new Error('syncTodos is not registered');
+  const response = (await handler(request, context)) as { status?: number };
+  if (response.status !== 200) throw new Error(`GET /api/sync answered ${response.status ?? '?'}`);
+}

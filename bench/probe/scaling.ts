@@ -3,7 +3,7 @@
 import { createFloor } from './floor.js';
 import { loadTarget } from './loadTarget.js';
 import { reportResult, setTodos } from './parentLink.js';
-import { postSync } from './postSync.js';
+import { postSync, settle } from './postSync.js';
 
 const sizes = (process.argv[2] ?? '').split(',').map(Number);
 const pairs = Number(process.argv[3]);
@@ -26,6 +26,7 @@ for (const size of sizes) {
   for (let i = 1; i <= pairs; i++) {
     await setTodos(size, i);
     product.push(await time(() => postSync(target)));
+    await settle(target);
     floorTimes.push(await time(() => floor.run()));
   }
   results.push({ size, bytes, product, floor: floorTimes });

@@ -3,7 +3,7 @@
 import { createFloor } from './floor.js';
 import { loadTarget } from './loadTarget.js';
 import { reportResult, setTodos } from './parentLink.js';
-import { postSync } from './postSync.js';
+import { postSync, settle } from './postSync.js';
 
 const count = Number(process.argv[2]);
 const pairs = Number(process.argv[3]);
@@ -35,6 +35,7 @@ for (let i = 1; i <= pairs; i++) {
       if (summary.changed.length !== 1) throw new Error('expected one changed todo');
     }),
   );
+  await settle(target);
   if (!floorFirst) changed.floor.push(await time(() => floor.run()));
 }
 for (let i = 1; i <= pairs; i++) {
@@ -48,6 +49,7 @@ for (let i = 1; i <= pairs; i++) {
       }
     }),
   );
+  await settle(target);
   if (!floorFirst) unchanged.floor.push(await time(() => floor.run()));
 }
 reportResult({ changed, unchanged });

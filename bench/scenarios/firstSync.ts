@@ -8,7 +8,7 @@ import { median, ms, pairedRatio, ratio } from '../stats.js';
 export async function firstSync(bench: BenchContext, runs: number, todos: number): Promise<Row> {
   const env = { ...bench.env, SYNC_CONTAINER: 'bench-first-sync' };
   bench.serve({ op: 'setTodos', count: todos, edit: 0 });
-  // One unmeasured run creates the container, the lock blob and the snapshot, so every
+  // One unmeasured run creates the container and the snapshot blob, so every
   // measured run finds the same state.
   await runProbe('firstSync', ['bundle'], { env });
   const times: Record<Target, number[]> = { bundle: [], source: [] };

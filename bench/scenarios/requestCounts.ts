@@ -45,7 +45,7 @@ export async function requestCounts(
       ratio: '',
       target: '',
       met: undefined,
-      notes: `lease, conditional snapshot GET (304: the copy in memory is current), snapshot PUT if the list changed, run record + status, release; first sync in a process: ${first}`,
+      notes: `lease on the snapshot (its answer's ETag shows the copy in memory is current: no snapshot GET), snapshot PUT if the list changed, status + run record, release; first sync in a process: ${first}`,
     },
   ];
 }

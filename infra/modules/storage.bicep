@@ -82,7 +82,7 @@ resource syncContainer 'Microsoft.Storage/storageAccounts/blobServices/container
 }
 
 // Lifecycle management: the app writes one record per run under <container>/runs/; keep them
-// for syncRetentionDays. Snapshots and the lock blob live elsewhere in the container and stay.
+// for syncRetentionDays. The snapshot (which also carries the lock) and the status live elsewhere and stay.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-09-01' = {
   parent: storage
   name: 'default'

@@ -58,8 +58,11 @@ export function parseTodoList(
     return { ok: false, problem: `expected a JSON array, got ${kindOf(body)}` };
   }
   const items = body as unknown[];
-  // A Set of raw ids keeps 1 and "1" apart (SameValueZero), with no key string per item.
-  const seen = new Set<TodoId>();
+  // Duplicate ids: while the ids ascend (as an API's usually do) none can repeat, so no Set is
+  // needed; from the first id that does not, a Set of raw ids (SameValueZero keeps 1 and "1"
+  // apart, with no key string per item) holds every id seen.
+  let seen: Set<TodoId> | undefined;
+  let last: TodoId | undefined;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const problem = checkTodo(item);
@@ -68,6 +71,13 @@ export function parseTodoList(
       return { ok: false, problem: `${where}: ${problem.message}` };
     }
     const { id } = item as Todo;
+    if (!seen) {
+      if (last === undefined || (typeof id === typeof last && id > last)) {
+        last = id;
+        continue;
+      }
+      seen = new Set((items as Todo[]).slice(0, i).map((todo) => todo.id));
+    }
     if (seen.has(id)) return { ok: false, problem: `id ${JSON.stringify(id)} appears twice` };
     seen.add(id);
   }

@@ -10,6 +10,7 @@ import {
   planRetry,
   type RetryPolicy,
 } from './retryPolicy.js';
+import { parseJsonBytes } from './jsonBody.js';
 import { parseTodo, parseTodoList, type Todo } from './todo.js';
 
 /** Per-call retry bookkeeping carried on the axios config from one attempt to the next. */
@@ -38,10 +39,23 @@ export interface TodoApiClientOptions {
   readonly retry?: RetryPolicy;
 }
 
+/** The list as the API sent it; parsed and validated only when asked. */
+export interface FetchedTodoList {
+  /** The body exactly as received. */
+  readonly body: Buffer;
+  /** Parses and validates the body; throws an ApiError naming what is wrong with it. */
+  parse(): Todo[];
+}
+
 /** The calls todo-sync makes to the protected ToDo list API. */
 export interface TodoApi {
   /** GET the list (needs ToDoList.Read.All or ToDoList.ReadWrite.All). */
   listTodos(): Promise<Todo[]>;
+  /**
+   * GET the list without parsing it: a sync first checks whether the bytes are the ones it
+   * stored last time, and parses only when they are not.
+   */
+  fetchTodoList(): Promise<FetchedTodoList>;
   /** POST a new todo (needs ToDoList.ReadWrite.All). */
   addTodo(description: string, owner?: string): Promise<Todo>;
 }
@@ -91,8 +105,9 @@ export class TodoApiClient implements TodoApi {
       maxContentLength: this.maxResponseBytes,
       maxBodyLength: 1024 * 1024,
       maxRedirects: 0,
-      // We parse JSON ourselves so that a malformed body is an error, never a string.
-      responseType: 'text',
+      // The body as bytes: a sync stores them as they are and parses only a changed list;
+      // we parse JSON ourselves so that a malformed body is an error, never a string.
+      responseType: 'arraybuffer',
       transformResponse: [(data: unknown) => data],
       validateStatus: (status) => status >= 200 && status < 300,
     });
@@ -134,21 +149,32 @@ export class TodoApiClient implements TodoApi {
   }
 
   async listTodos(): Promise<Todo[]> {
-    const { body, requestId } = await this.send('GET', this.endpoint, undefined, READ_PERMISSION);
-    const parsed = parseTodoList(body);
-    if (!parsed.ok) {
-      throw new ApiError(
-        `The API sent a body that is not a todo list (GET ${this.endpoint}, request-id ${requestId}): ${parsed.problem}. Expected a JSON array of {id, owner, description}.`,
-        { method: 'GET', url: this.endpoint, requestId, status: 200 },
-      );
-    }
-    return parsed.todos;
+    return (await this.fetchTodoList()).parse();
+  }
+
+  async fetchTodoList(): Promise<FetchedTodoList> {
+    const url = this.endpoint;
+    const { body, requestId } = await this.send('GET', url, undefined, READ_PERMISSION);
+    return {
+      body,
+      parse: () => {
+        const parsed = parseTodoList(this.parseJson(body, 'GET', url, requestId));
+        if (!parsed.ok) {
+          throw new ApiError(
+            `The API sent a body that is not a todo list (GET ${url}, request-id ${requestId}): ${parsed.problem}. Expected a JSON array of {id, owner, description}.`,
+            { method: 'GET', url, requestId, status: 200 },
+          );
+        }
+        return parsed.todos;
+      },
+    };
   }
 
   async addTodo(description: string, owner?: string): Promise<Todo> {
     const payload = owner === undefined ? { description } : { description, owner };
-    const { body, requestId } = await this.send('POST', this.endpoint, payload, WRITE_PERMISSION);
-    const parsed = parseTodo(body);
+    const url = this.endpoint;
+    const { body, requestId } = await this.send('POST', url, payload, WRITE_PERMISSION);
+    const parsed = parseTodo(this.parseJson(body, 'POST', url, requestId));
     if (!parsed.ok) {
       throw new ApiError(
         `The API answered the POST with a body that is not a todo (${this.endpoint}, request-id ${requestId}): ${parsed.problem}.`,
@@ -164,12 +190,12 @@ export class TodoApiClient implements TodoApi {
     url: string,
     data: unknown,
     permission: string,
-  ): Promise<{ body: unknown; requestId: string }> {
+  ): Promise<{ body: Buffer; requestId: string }> {
     let token = await this.tokens.getToken();
     for (let attempt = 1; ; attempt++) {
       const clientRequestId = randomUUID();
       try {
-        const response = await this.http.request<string>({
+        const response = await this.http.request<Buffer>({
           method,
           url,
           data,
@@ -180,8 +206,7 @@ export class TodoApiClient implements TodoApi {
           },
           todoSyncRetry: { idempotent: method !== 'POST', waitedMs: 0, nextDelayMs: 0 },
         });
-        const requestId = requestIdOf(response, clientRequestId);
-        return { body: this.parseJson(response.data, method, url, requestId), requestId };
+        return { body: response.data, requestId: requestIdOf(response, clientRequestId) };
       } catch (err) {
         if (attempt === 1 && err instanceof AxiosError && err.response?.status === 401) {
           this.logger.warn('API refused the access token (401); fetching a fresh token once', {
@@ -197,12 +222,12 @@ export class TodoApiClient implements TodoApi {
     }
   }
 
-  private parseJson(text: string, method: string, url: string, requestId: string): unknown {
+  private parseJson(body: Buffer, method: string, url: string, requestId: string): unknown {
     try {
-      return JSON.parse(text) as unknown;
+      return parseJsonBytes(body);
     } catch {
       throw new ApiError(
-        `The API sent a body that is not valid JSON (${method} ${url}, request-id ${requestId}, ${text.length} characters).`,
+        `The API sent a body that is not valid JSON (${method} ${url}, request-id ${requestId}, ${body.length} bytes).`,
         { method, url, requestId, status: 200 },
       );
     }

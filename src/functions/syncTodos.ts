@@ -27,6 +27,8 @@ export async function syncTodos(
           ? { status: 200, jsonBody: last }
           : notFoundProblem('No sync has run yet.', context.invocationId);
       }
+      // Answered once the snapshot is safe; the run's status, history record and the lock's
+      // release finish right after (see runSync), without holding up the caller.
       return { status: 200, jsonBody: await runtime.sync('http') };
     } catch (err) {
       const response = problemResponse(err, context.invocationId);

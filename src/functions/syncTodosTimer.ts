@@ -14,7 +14,10 @@ export async function syncTodosTimer(timer: Timer, context: InvocationContext): 
   if (timer.isPastDue) logger.warn('timer is past due: the previous schedule was missed');
   await withLogger(logger, async () => {
     try {
-      const summary = await getProcessRuntime().sync('timer');
+      const runtime = getProcessRuntime();
+      const summary = await runtime.sync('timer');
+      // Nobody waits on a timer's answer: finish the run's housekeeping inside the invocation.
+      await runtime.idle();
       logger.info('timer sync done', {
         runId: summary.runId,
         count: summary.count,

@@ -19,6 +19,11 @@ export interface Runtime {
   readonly api: TodoApi;
   /** Runs a sync, or joins the one in flight on this instance. */
   sync(trigger: SyncTrigger): Promise<SyncSummary>;
+  /**
+   * Resolves once every sync started so far has settled: its status and history record written
+   * and the lock released (a sync answers before that). Never rejects.
+   */
+  idle(): Promise<void>;
   lastRun(): Promise<RunRecord | undefined>;
 }
 
@@ -75,6 +80,11 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     tokens,
     api,
     sync: (trigger) => coordinator.run(trigger),
-    lastRun: async () => (await getStore()).readLastRun(),
+    idle: () => coordinator.idle(),
+    lastRun: async () => {
+      // A sync answers before its status is written: read this instance's own latest one.
+      await coordinator.idle();
+      return (await getStore()).readLastRun();
+    },
   };
 }

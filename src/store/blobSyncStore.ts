@@ -3,19 +3,24 @@ import {
   type BlobDownloadResponseParsed,
   type BlobLeaseClient,
   type BlobServiceClient,
+  type Lease,
   type ContainerClient,
 } from '@azure/storage-blob';
+import { parseJsonBytes } from '../api/jsonBody.js';
 import { LockHeldError, StorageError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { RunRecord, Snapshot } from '../sync/syncRecords.js';
+import { decodeSnapshot, snapshotMetadata } from './snapshotBlob.js';
 import { toStorageError } from './storageErrors.js';
 import type { SyncLock, SyncStore } from './syncStore.js';
 
-/** Blob layout inside the sync container. `runs/` is what the retention rule deletes. */
+/**
+ * Blob layout inside the sync container. `runs/` is what the retention rule deletes. The sync
+ * lock is a lease on the snapshot blob itself: see acquireLock.
+ */
 export const BLOB_NAMES = {
   snapshot: 'snapshot/latest.json',
   lastRun: 'status/last-run.json',
-  lock: 'locks/sync.lock',
   runRecord: (record: { startedAt: string; runId: string }) =>
     `runs/${record.startedAt.replace(/[:.]/g, '-')}_${record.runId}.json`,
 } as const;
@@ -24,10 +29,17 @@ export const BLOB_NAMES = {
 const LEASE_SECONDS = 60;
 const RENEW_EVERY_MS = 20_000;
 
-/** A blob's parsed content and the ETag it had when read or written. */
+/** A blob's decoded content and the ETag it had when read or written. */
 interface Versioned<T> {
   readonly etag: string | undefined;
   readonly value: T;
+}
+
+/** A downloaded blob. */
+interface BlobContent {
+  readonly etag: string | undefined;
+  readonly body: Buffer;
+  readonly metadata: Readonly<Record<string, string>> | undefined;
 }
 
 export interface BlobSyncStoreOptions {
@@ -46,54 +58,96 @@ export class BlobSyncStore implements SyncStore {
    * the whole list again; any other writer changes the ETag, so a stale copy is never used.
    */
   private snapshotCache: Versioned<Snapshot> | undefined;
+  /** While this store holds the lock: the lease, and the snapshot's ETag when it was taken. */
+  private held: { readonly leaseId: string; readonly etag: string | undefined } | undefined;
 
   constructor(options: BlobSyncStoreOptions) {
     this.container = options.service.getContainerClient(options.containerName);
     this.logger = options.logger;
   }
 
-  async readSnapshot(): Promise<Snapshot | undefined> {
-    this.snapshotCache = await this.readJson<Snapshot>(
-      BLOB_NAMES.snapshot,
-      'read the last snapshot',
-      this.snapshotCache,
-    );
-    return this.snapshotCache?.value;
+  hasSnapshotCopy(): boolean {
+    return this.snapshotCache !== undefined;
   }
 
-  async writeSnapshot(snapshot: Snapshot): Promise<void> {
-    const etag = await this.writeJson(BLOB_NAMES.snapshot, snapshot, 'write the snapshot');
-    // What we wrote is what the next run compares with: keep it, keyed by the new ETag.
+  async readSnapshot(): Promise<Snapshot | undefined> {
+    const name = BLOB_NAMES.snapshot;
+    const cached = this.snapshotCache;
+    // Under the lease nobody else can write the snapshot, and taking the lease told us its
+    // ETag: a copy with that ETag is current without asking again.
+    if (cached && this.held && cached.etag === this.held.etag) return cached.value;
+    const read = await this.readBlob(name, 'read the last snapshot', cached?.etag);
+    if (read === 'notModified' && cached) return cached.value;
+    if (read === undefined || read === 'notModified') {
+      this.snapshotCache = undefined;
+      return undefined;
+    }
+    const value = decodeSnapshot(name, read.body, read.metadata);
+    this.snapshotCache = value && { etag: read.etag, value };
+    return value;
+  }
+
+  async writeSnapshot(snapshot: Snapshot, body: Buffer): Promise<void> {
+    await this.ensureContainer();
+    const leaseId = this.held?.leaseId;
+    let etag: string | undefined;
+    try {
+      const response = await this.container
+        .getBlockBlobClient(BLOB_NAMES.snapshot)
+        .upload(body, body.length, {
+          conditions: leaseId ? { leaseId } : undefined,
+          metadata: snapshotMetadata(snapshot),
+          blobHTTPHeaders: { blobContentType: 'application/json' },
+        });
+      etag = response.etag;
+    } catch (err) {
+      throw toStorageError(err, 'write the snapshot');
+    }
+    if (this.held) this.held = { ...this.held, etag };
+    // What we wrote is what the next run compares with: keep it (not its bytes), keyed by the
+    // new ETag.
     this.snapshotCache = { etag, value: snapshot };
   }
 
-  async writeRunRecord(record: RunRecord): Promise<void> {
-    // Two independent blobs: writing them side by side saves a round trip's wait per run.
-    await Promise.all([
-      this.writeJson(BLOB_NAMES.runRecord(record), record, 'write the run record'),
-      this.writeJson(BLOB_NAMES.lastRun, record, "write the last run's status"),
-    ]);
+  async writeLastRun(record: RunRecord): Promise<void> {
+    await this.writeJson(BLOB_NAMES.lastRun, record, "write the last run's status");
+  }
+
+  async writeRunHistory(record: RunRecord): Promise<void> {
+    await this.writeJson(BLOB_NAMES.runRecord(record), record, 'write the run record');
   }
 
   async readLastRun(): Promise<RunRecord | undefined> {
-    return (await this.readJson<RunRecord>(BLOB_NAMES.lastRun, "read the last run's status"))
-      ?.value;
+    const name = BLOB_NAMES.lastRun;
+    const read = await this.readBlob(name, "read the last run's status");
+    if (read === undefined || read === 'notModified') return undefined;
+    try {
+      return parseJsonBytes(read.body) as RunRecord;
+    } catch {
+      throw new StorageError(`Blob Storage holds a corrupt ${name}: it is not valid JSON.`);
+    }
   }
 
+  /**
+   * The lock is a 60 s lease on the snapshot blob (created empty on the very first run). While
+   * it is held, only the holder can write the snapshot, and the lease's answer carries the
+   * snapshot's ETag, which tells whether the copy in memory is still current.
+   */
   async acquireLock(): Promise<SyncLock> {
     await this.ensureContainer();
-    const blob = this.container.getBlockBlobClient(BLOB_NAMES.lock);
+    const blob = this.container.getBlockBlobClient(BLOB_NAMES.snapshot);
     const lease = blob.getBlobLeaseClient();
+    let taken: Lease;
     try {
-      await lease.acquireLease(LEASE_SECONDS);
+      taken = await lease.acquireLease(LEASE_SECONDS);
     } catch (err) {
       if (err instanceof RestError && err.statusCode === 404) {
-        // First run: create the lock blob, unless another instance just did.
+        // First run: create the (empty) snapshot blob to lease, unless another instance just did.
         try {
           await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } });
         } catch (createErr) {
           if (!(createErr instanceof RestError && [409, 412].includes(createErr.statusCode ?? 0))) {
-            throw toStorageError(createErr, 'create the lock blob');
+            throw toStorageError(createErr, 'create the snapshot blob');
           }
         }
         return this.acquireLock();
@@ -101,10 +155,12 @@ export class BlobSyncStore implements SyncStore {
       if (err instanceof RestError && err.statusCode === 409) throw new LockHeldError();
       throw toStorageError(err, 'acquire the sync lock');
     }
-    return this.heldLock(lease);
+    this.held = { leaseId: taken.leaseId ?? lease.leaseId, etag: taken.etag };
+    const cached = this.snapshotCache;
+    return this.heldLock(lease, cached !== undefined && cached.etag === taken.etag);
   }
 
-  private heldLock(lease: BlobLeaseClient): SyncLock {
+  private heldLock(lease: BlobLeaseClient, copyIsCurrent: boolean): SyncLock {
     let lost: StorageError | undefined;
     const timer = setInterval(() => {
       lease.renewLease().catch((err: unknown) => {
@@ -115,11 +171,13 @@ export class BlobSyncStore implements SyncStore {
     }, RENEW_EVERY_MS);
     timer.unref();
     return {
+      snapshotCopyIsCurrent: copyIsCurrent,
       assertHeld: () => {
         if (lost) throw lost;
       },
       release: async () => {
         clearInterval(timer);
+        this.held = undefined;
         try {
           await lease.releaseLease();
         } catch (err) {
@@ -147,46 +205,38 @@ export class BlobSyncStore implements SyncStore {
   }
 
   /**
-   * GETs a JSON blob in one round trip (downloadToBuffer would first ask for its size).
-   * Given a copy with its ETag, the GET is conditional: an unchanged blob answers 304 with no
-   * body and the copy is returned as it is. Undefined when there is no such blob.
+   * GETs a blob in one round trip (downloadToBuffer would first ask for its size). Given the
+   * ETag of a copy in hand, the GET is conditional: an unchanged blob answers 304 with no body
+   * ('notModified'). Undefined when there is no such blob.
    */
-  private async readJson<T>(
+  private async readBlob(
     name: string,
     operation: string,
-    cached?: Versioned<T>,
-  ): Promise<Versioned<T> | undefined> {
+    ifNoneMatch?: string,
+  ): Promise<BlobContent | 'notModified' | undefined> {
     await this.ensureContainer();
-    const ifNoneMatch = cached?.etag;
-    let response: BlobDownloadResponseParsed;
-    let text: string;
     try {
-      response = await this.container
+      const response = await this.container
         .getBlobClient(name)
         .download(0, undefined, ifNoneMatch ? { conditions: { ifNoneMatch } } : {});
-      text = await readText(response);
+      return { etag: response.etag, metadata: response.metadata, body: await readBody(response) };
     } catch (err) {
-      if (err instanceof RestError && err.statusCode === 304 && cached) return cached;
+      if (err instanceof RestError && err.statusCode === 304 && ifNoneMatch) return 'notModified';
       if (err instanceof RestError && err.statusCode === 404) return undefined;
       throw toStorageError(err, operation);
-    }
-    try {
-      return { value: JSON.parse(text) as T, etag: response.etag };
-    } catch {
-      throw new StorageError(`Blob Storage holds a corrupt ${name}: it is not valid JSON.`);
     }
   }
 
   /** Uploads `value` as JSON and returns the blob's new ETag. */
-  private async writeJson(
-    name: string,
-    value: unknown,
-    operation: string,
-  ): Promise<string | undefined> {
-    await this.ensureContainer();
+  private writeJson(name: string, value: unknown, operation: string): Promise<string | undefined> {
     // Encoded once here: a string body would be scanned for its byte length and encoded again
-    // when written to the socket (a few ms for a 10,000-todo snapshot).
-    const body = Buffer.from(JSON.stringify(value));
+    // when written to the socket.
+    return this.upload(name, Buffer.from(JSON.stringify(value)), operation);
+  }
+
+  /** Uploads a JSON body in one request and returns the blob's new ETag. */
+  private async upload(name: string, body: Buffer, operation: string): Promise<string | undefined> {
+    await this.ensureContainer();
     try {
       const response = await this.container.getBlockBlobClient(name).upload(body, body.length, {
         blobHTTPHeaders: { blobContentType: 'application/json' },
@@ -198,11 +248,11 @@ export class BlobSyncStore implements SyncStore {
   }
 }
 
-/** The body of a download as UTF-8 text (Node: a readable stream). */
-async function readText(response: BlobDownloadResponseParsed): Promise<string> {
+/** The body of a download (Node: a readable stream), as one buffer. */
+async function readBody(response: BlobDownloadResponseParsed): Promise<Buffer> {
   const stream = response.readableStreamBody;
   if (!stream) throw new StorageError('Blob Storage answered a download without a body.');
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

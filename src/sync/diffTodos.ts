@@ -6,6 +6,11 @@ export interface TodoDiff {
   readonly changed: TodoId[];
 }
 
+/**
+ * Whether two todos hold the same content: owner and description, the fields the API defines.
+ * Other properties an API may add are kept in the snapshot (it is stored whenever the body's
+ * bytes change) but do not make a todo count as changed.
+ */
 function sameContent(a: Todo, b: Todo): boolean {
   return a.owner === b.owner && a.description === b.description;
 }

@@ -3,8 +3,9 @@ import { ensureError, TodoSyncError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { SyncStore } from '../store/syncStore.js';
 import type { Clock } from './clock.js';
-import { diffTodos } from './diffTodos.js';
-import type { RunRecord, SyncSummary, SyncTrigger } from './syncRecords.js';
+import { bodyDigest } from './bodyDigest.js';
+import { diffTodos, type TodoDiff } from './diffTodos.js';
+import type { RunRecord, SyncRun, SyncSummary, SyncTrigger } from './syncRecords.js';
 
 export interface SyncDependencies {
   readonly api: TodoApi;
@@ -19,30 +20,47 @@ export interface SyncDependencies {
  * snapshot (only when it changed) and a run record. A failed run writes a failure record and
  * leaves the last snapshot untouched. A held lock throws LockHeldError and records nothing.
  *
- * The GET starts only once the lock is held: a GET made before it could be older than the
- * snapshot another instance writes just before releasing, and would overwrite it. Under the
- * lock, the GET and the revalidation of the last snapshot run side by side.
+ * Which GET may be used: one that started after the last snapshot was written. A process that
+ * wrote (or read) the snapshot last time starts its GET together with taking the lock, and uses
+ * it only if the lock shows that nobody has written the snapshot since; otherwise, and in a
+ * process with no copy yet, the GET starts once the lock is held. So a list older than the
+ * stored one never overwrites it, and a warm run does not wait for the lock before its GET.
+ *
+ * A body byte for byte equal to the stored one (same digest) is the list validated when it was
+ * stored: it is not parsed again. Any other body is parsed, validated and compared by id, and
+ * stored as it was sent, even when no todo changed (its order or formatting did).
+ *
+ * A success is answered as soon as its data is safe: the snapshot stored (or found unchanged).
+ * Its bookkeeping follows in `settled`: the last run's status and the history record, then the
+ * lock's release, so the status is still written under the lock. The runtime waits for it
+ * before the next run and before reading the status, and the timer before it returns. A
+ * failure is answered after all of it.
  */
-export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Promise<SyncSummary> {
+export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Promise<SyncRun> {
   const { api, store, clock, logger } = deps;
   const started = clock.now();
   const runId = deps.newRunId();
+  const early = store.hasSnapshotCopy() ? api.fetchTodoList() : undefined;
+  // Handled here so that a GET left unused (lock held, or the snapshot changed) never surfaces.
+  early?.catch(() => undefined);
   const lock = await store.acquireLock();
   logger.info('sync started', { runId, trigger });
   try {
-    const [todos, previous] = await Promise.all([api.listTodos(), store.readSnapshot()]);
-    const diff = diffTodos(previous?.todos ?? [], todos);
-    const unchanged =
-      previous !== undefined && diff.added.length + diff.removed.length + diff.changed.length === 0;
-    lock.assertHeld();
-    if (!unchanged) {
-      await store.writeSnapshot({
-        schemaVersion: 1,
-        runId,
-        syncedAt: clock.now().toISOString(),
-        count: todos.length,
-        todos,
-      });
+    const fetching = early && lock.snapshotCopyIsCurrent ? early : api.fetchTodoList();
+    const [list, previous] = await Promise.all([fetching, store.readSnapshot()]);
+    const digest = bodyDigest(list.body);
+    const unchanged = previous?.digest === digest;
+    let count: number;
+    let diff: TodoDiff = { added: [], removed: [], changed: [] };
+    if (previous && unchanged) {
+      count = previous.count;
+    } else {
+      const todos = list.parse();
+      count = todos.length;
+      diff = diffTodos(previous?.todos ?? [], todos);
+      lock.assertHeld();
+      const syncedAt = clock.now().toISOString();
+      await store.writeSnapshot({ runId, syncedAt, count, digest, todos }, list.body);
     }
     const finished = clock.now();
     const summary: SyncSummary = {
@@ -51,10 +69,10 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
       durationMs: finished.getTime() - started.getTime(),
-      count: todos.length,
+      count,
       ...diff,
     };
-    await store.writeRunRecord({ schemaVersion: 1, status: 'succeeded', ...summary });
+    const record: RunRecord = { schemaVersion: 1, status: 'succeeded', ...summary };
     logger.info('sync succeeded', {
       runId,
       count: summary.count,
@@ -63,13 +81,28 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
       changed: diff.changed.length,
       snapshotWritten: !unchanged,
     });
-    return summary;
+    return { summary, settled: settle(deps, record).finally(() => lock.release()) };
   } catch (err) {
     const error = ensureError(err);
     await recordFailure(deps, { runId, trigger, started, error });
-    throw err;
-  } finally {
     await lock.release();
+    throw err;
+  }
+}
+
+/** Writes a succeeded run's status and history record; never rejects (failures are logged). */
+async function settle({ store, logger }: SyncDependencies, record: RunRecord): Promise<void> {
+  const results = await Promise.allSettled([
+    store.writeLastRun(record),
+    store.writeRunHistory(record),
+  ]);
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      logger.warn("could not record the run's success", {
+        runId: record.runId,
+        reason: ensureError(result.reason).message,
+      });
+    }
   }
 }
 
@@ -93,7 +126,7 @@ async function recordFailure(
   };
   logger.error('sync failed', { runId: run.runId, reason: run.error.message });
   try {
-    await store.writeRunRecord(record);
+    await Promise.all([store.writeLastRun(record), store.writeRunHistory(record)]);
   } catch (writeErr) {
     // Storage may be what failed; the original error is the one to report.
     logger.warn('could not write the failure record', { reason: ensureError(writeErr).message });

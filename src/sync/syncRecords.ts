@@ -15,12 +15,27 @@ export interface SyncSummary {
   readonly changed: readonly TodoId[];
 }
 
-/** The last good list, as stored. */
+/** A successful run as runSync hands it back. */
+export interface SyncRun {
+  readonly summary: SyncSummary;
+  /**
+   * The bookkeeping left once the answer is known: the last run's status, the history record
+   * and the lock's release. Never rejects (failures are logged; a lease that could not be
+   * released expires by itself within 60 s).
+   */
+  readonly settled: Promise<void>;
+}
+
+/**
+ * The last good list. The blob holds the API's body byte for byte; this is what a run compares
+ * against: its todos, and the body's digest, which lets an unchanged list skip the parse.
+ */
 export interface Snapshot {
-  readonly schemaVersion: 1;
   readonly runId: string;
   readonly syncedAt: string;
   readonly count: number;
+  /** SHA-256 (base64) of the stored body; see bodyDigest. */
+  readonly digest: string;
   readonly todos: readonly Todo[];
 }
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { createLogger } from '../../src/logging/logger.js';
 import { BLOB_NAMES, BlobSyncStore } from '../../src/store/blobSyncStore.js';
+import { bodyDigest } from '../../src/sync/bodyDigest.js';
 import type { Snapshot } from '../../src/sync/syncRecords.js';
 import { startAzurite, type Azurite } from '../../stack/azurite.js';
 
@@ -21,15 +22,24 @@ function newStores(): { store: BlobSyncStore; other: BlobSyncStore; container: s
   };
 }
 
-function snapshot(runId: string, descriptions: string[]): Snapshot {
+/** A snapshot as a run writes it: the body as an API would send it, and what it holds. */
+function snapshot(runId: string, descriptions: string[]): { snapshot: Snapshot; body: Buffer } {
   const todos = descriptions.map((description, i) => ({ id: i + 1, owner: 'o', description }));
+  const body = Buffer.from(JSON.stringify(todos));
   return {
-    schemaVersion: 1,
-    runId,
-    syncedAt: new Date().toISOString(),
-    count: todos.length,
-    todos,
+    snapshot: {
+      runId,
+      syncedAt: new Date().toISOString(),
+      count: todos.length,
+      digest: bodyDigest(body),
+      todos,
+    },
+    body,
   };
+}
+
+function write(store: BlobSyncStore, written: { snapshot: Snapshot; body: Buffer }) {
+  return store.writeSnapshot(written.snapshot, written.body);
 }
 
 describe('BlobSyncStore snapshot cache (Azurite)', () => {
@@ -41,46 +51,88 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
     await azurite.stop();
   });
 
+  it('stores the body byte for byte, with the run in the metadata', async () => {
+    const { store, container } = newStores();
+    const written = snapshot('r1', ['a', 'b']);
+    await write(store, written);
+    const blob = service.getContainerClient(container).getBlobClient(BLOB_NAMES.snapshot);
+    assert.deepEqual(await blob.downloadToBuffer(), written.body);
+    const props = await blob.getProperties();
+    assert.equal(props.contentType, 'application/json');
+    assert.deepEqual(props.metadata, {
+      snapshotformat: '2',
+      runid: 'r1',
+      syncedat: written.snapshot.syncedAt,
+      count: '2',
+    });
+  });
+
   it('answers from the copy it wrote while the blob is unchanged (304)', async () => {
     const { store } = newStores();
     assert.equal(await store.readSnapshot(), undefined);
     const written = snapshot('r1', ['a', 'b']);
-    await store.writeSnapshot(written);
-    // The very object written: revalidated by ETag, not downloaded and parsed again.
-    assert.equal(await store.readSnapshot(), written);
-    assert.equal(await store.readSnapshot(), written);
+    await write(store, written);
+    // The copy kept when writing: revalidated by ETag, not downloaded and parsed again.
+    const first = await store.readSnapshot();
+    assert.deepEqual(first, written.snapshot);
+    assert.equal(first.todos, written.snapshot.todos);
+    assert.equal(await store.readSnapshot(), first);
   });
 
   it('sees what another instance wrote, then caches that', async () => {
     const { store, other } = newStores();
-    await store.writeSnapshot(snapshot('r1', ['a']));
+    await write(store, snapshot('r1', ['a']));
     const newer = snapshot('r2', ['a', 'changed elsewhere']);
-    await other.writeSnapshot(newer);
+    await write(other, newer);
     const read = await store.readSnapshot();
-    assert.notEqual(read, newer, 'downloaded, not shared');
-    assert.deepEqual(read, newer);
+    assert.notEqual(read?.todos, newer.snapshot.todos, 'downloaded, not shared');
+    assert.deepEqual(read, newer.snapshot);
     assert.equal(await store.readSnapshot(), read);
+  });
+
+  it('reads a format 1 snapshot (one JSON document) without its digest ever matching', async () => {
+    const { store, container } = newStores();
+    const todos = [{ id: 1, owner: 'o', description: 'a' }];
+    const doc = {
+      schemaVersion: 1,
+      runId: 'old',
+      syncedAt: '2026-01-01T00:00:00.000Z',
+      count: 1,
+      todos,
+    };
+    const body = Buffer.from(JSON.stringify(doc));
+    const blobs = service.getContainerClient(container);
+    await blobs.createIfNotExists();
+    await blobs.getBlockBlobClient(BLOB_NAMES.snapshot).upload(body, body.length);
+    const read = await store.readSnapshot();
+    assert.deepEqual(read?.todos, todos);
+    assert.equal(read.runId, 'old');
+    assert.equal(read.syncedAt, doc.syncedAt);
+    assert.notEqual(read.digest, bodyDigest(Buffer.from(JSON.stringify(todos))));
   });
 
   it('forgets its copy when the blob is gone', async () => {
     const { store, container } = newStores();
-    await store.writeSnapshot(snapshot('r1', ['a']));
+    await write(store, snapshot('r1', ['a']));
     await service.getContainerClient(container).deleteBlob(BLOB_NAMES.snapshot);
     assert.equal(await store.readSnapshot(), undefined);
   });
 
-  it('reports a corrupt snapshot as a storage error', async () => {
-    const { store, container } = newStores();
-    await store.writeSnapshot(snapshot('r1', ['a']));
-    await service
-      .getContainerClient(container)
-      .getBlockBlobClient(BLOB_NAMES.snapshot)
-      .upload('{not json', 9);
-    await assert.rejects(store.readSnapshot(), {
-      name: 'StorageError',
-      message: /corrupt snapshot\/latest\.json/,
+  for (const [what, content, message] of [
+    ['not JSON', '{not json', /corrupt snapshot\/latest\.json: it is not valid JSON/],
+    ['not a list', '{"id":1}', /corrupt snapshot\/latest\.json: it is not a todo list/],
+    ['a list of something else', '[1]', /corrupt snapshot\/latest\.json: .*item 0/],
+  ] as const) {
+    it(`reports a snapshot that is ${what} as a storage error`, async () => {
+      const { store, container } = newStores();
+      await write(store, snapshot('r1', ['a']));
+      await service
+        .getContainerClient(container)
+        .getBlockBlobClient(BLOB_NAMES.snapshot)
+        .upload(content, content.length);
+      await assert.rejects(store.readSnapshot(), { name: 'StorageError', message });
     });
-  });
+  }
 
   it('reads back the last run it recorded', async () => {
     const { store, other } = newStores();
@@ -95,7 +147,7 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
       durationMs: 1000,
       error: { code: 'api', message: 'The API failed.' },
     };
-    await store.writeRunRecord(record);
+    await store.writeLastRun(record);
     assert.deepEqual(await other.readLastRun(), record);
   });
 });

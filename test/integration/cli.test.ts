@@ -131,7 +131,7 @@ describe('CLI, parity with the tutorial', () => {
     assert.equal((await cli(['--op', 'sync'], settings)).code, 0);
     const lease = BlobServiceClient.fromConnectionString(stack.settings.AzureWebJobsStorage ?? '')
       .getContainerClient('cli-locked')
-      .getBlobClient(BLOB_NAMES.lock)
+      .getBlobClient(BLOB_NAMES.snapshot)
       .getBlobLeaseClient();
     await lease.acquireLease(15);
     try {

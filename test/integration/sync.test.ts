@@ -14,18 +14,24 @@ let blobs: BlobServiceClient;
 let containers = 0;
 
 /** A runtime of its own (own MSAL client, own container) so tests do not see each other. */
-function newRuntime(): { runtime: Runtime; container: string; lines: string[] } {
-  const container = `sync-test-${++containers}`;
+function newRuntime(container = `sync-test-${++containers}`): {
+  runtime: Runtime;
+  container: string;
+  lines: string[];
+} {
   const { logger, lines } = captureLogger();
   const config = loadConfig({ ...stack.settings, SYNC_CONTAINER: container });
   return { runtime: createRuntime(config, { logger }), container, lines };
 }
 
-async function readBlob(container: string, name: string): Promise<{ json: unknown; etag: string }> {
+async function readBlob(
+  container: string,
+  name: string,
+): Promise<{ json: unknown; text: string; etag: string }> {
   const client = blobs.getContainerClient(container).getBlobClient(name);
   const props = await client.getProperties();
-  const json = JSON.parse((await client.downloadToBuffer()).toString('utf8')) as unknown;
-  return { json, etag: props.etag ?? '' };
+  const text = (await client.downloadToBuffer()).toString('utf8');
+  return { json: JSON.parse(text) as unknown, text, etag: props.etag ?? '' };
 }
 
 async function listRuns(container: string): Promise<string[]> {
@@ -53,10 +59,14 @@ describe('sync against the local stack', () => {
     assert.deepEqual([summary.removed, summary.changed], [[], []]);
     assert.equal(summary.trigger, 'cli');
     const snapshot = await readBlob(container, BLOB_NAMES.snapshot);
-    assert.deepEqual((snapshot.json as { todos: unknown }).todos, stack.api.todos());
+    // The API's body as it was sent: the stack's API serializes with JSON.stringify.
+    assert.equal(snapshot.text, JSON.stringify(stack.api.todos()));
+    // The answer comes once the snapshot is stored; the status and history once settled.
+    await runtime.idle();
     const last = await readBlob(container, BLOB_NAMES.lastRun);
     assert.deepEqual(last.json, { schemaVersion: 1, status: 'succeeded', ...summary });
     assert.equal((await listRuns(container)).length, 1);
+    assert.deepEqual(await runtime.lastRun(), last.json);
   });
 
   it('reports no changes on a re-sync and does not rewrite the snapshot', async () => {
@@ -67,7 +77,63 @@ describe('sync against the local stack', () => {
     assert.deepEqual([again.added, again.removed, again.changed], [[], [], []]);
     assert.equal(again.count, 3);
     assert.equal((await readBlob(container, BLOB_NAMES.snapshot)).etag, first.etag);
+    await runtime.idle();
     assert.equal((await listRuns(container)).length, 2);
+  });
+
+  it('stores a reordered or reformatted list as sent, with no todo reported changed', async () => {
+    const { runtime, container } = newRuntime();
+    await runtime.sync('timer');
+    const first = await readBlob(container, BLOB_NAMES.snapshot);
+    const reordered = JSON.stringify([...stack.api.todos()].reverse(), null, 1);
+    stack.api.faults.next({ kind: 'malformed', body: reordered, method: 'GET' });
+    const summary = await runtime.sync('timer');
+    assert.deepEqual([summary.added, summary.removed, summary.changed], [[], [], []]);
+    const after = await readBlob(container, BLOB_NAMES.snapshot);
+    assert.notEqual(after.etag, first.etag);
+    assert.equal(after.text, reordered);
+    // Back to the API's own bytes: stored again, still no todo changed.
+    const back = await runtime.sync('timer');
+    assert.deepEqual([back.added, back.removed, back.changed], [[], [], []]);
+    assert.equal((await readBlob(container, BLOB_NAMES.snapshot)).text, first.text);
+  });
+
+  it('stores a change in a property beyond owner and description without counting it', async () => {
+    const { runtime, container } = newRuntime();
+    const withDone = (done: boolean) =>
+      JSON.stringify(stack.api.todos().map((t, i) => (i === 1 ? { ...t, done } : t)));
+    stack.api.faults.next({ kind: 'malformed', body: withDone(false), method: 'GET' });
+    await runtime.sync('timer');
+    stack.api.faults.next({ kind: 'malformed', body: withDone(true), method: 'GET' });
+    const summary = await runtime.sync('timer');
+    assert.deepEqual([summary.added, summary.removed, summary.changed], [[], [], []]);
+    assert.equal((await readBlob(container, BLOB_NAMES.snapshot)).text, withDone(true));
+  });
+
+  it('uses the GET started with the lock only when nobody wrote the snapshot since', async () => {
+    const { runtime, container } = newRuntime();
+    const other = newRuntime(container).runtime;
+    const gets = () => stack.api.requests().filter((r) => r.method === 'GET').length;
+    const seed = stack.api.todos();
+    try {
+      await runtime.sync('timer');
+      let before = gets();
+      await runtime.sync('timer');
+      assert.equal(gets() - before, 1, 'a warm run makes one GET');
+
+      // Another instance (once this one has released the lock) stores a longer list: this
+      // one's early GET may predate that write.
+      await runtime.idle();
+      const added = stack.api.addTodo('Written by the other instance');
+      assert.deepEqual((await other.sync('timer')).added, [added.id]);
+      await other.idle();
+      before = gets();
+      const summary = await runtime.sync('timer');
+      assert.equal(gets() - before, 2, 'the early GET is dropped and the list fetched again');
+      assert.deepEqual([summary.added, summary.removed, summary.changed], [[], [], []]);
+    } finally {
+      stack.api.setTodos(seed);
+    }
   });
 
   it('shows an added, a changed and a removed todo', async () => {
@@ -118,6 +184,7 @@ describe('sync against the local stack', () => {
     const last = (await readBlob(container, BLOB_NAMES.lastRun)).json as Record<string, unknown>;
     assert.equal(last.status, 'failed');
     assert.deepEqual(last.error && (last.error as { code: string }).code, 'api');
+    await runtime.idle();
     assert.equal((await listRuns(container)).length, 3);
   });
 
@@ -167,9 +234,11 @@ describe('sync against the local stack', () => {
   it('fails when the lock is held by another run, and records nothing', async () => {
     const { runtime, container } = newRuntime();
     await runtime.sync('timer');
+    // Settled: its history record is written and its lease released.
+    await runtime.idle();
     const lease = blobs
       .getContainerClient(container)
-      .getBlobClient(BLOB_NAMES.lock)
+      .getBlobClient(BLOB_NAMES.snapshot)
       .getBlobLeaseClient();
     await lease.acquireLease(15);
     try {

@@ -35,4 +35,9 @@ describe('diffTodos', () => {
   it('treats everything as added when there is no previous snapshot', () => {
     assert.deepEqual(diffTodos([], [todo(1), todo(2)]).added, [1, 2]);
   });
+
+  it('does not count a change in other properties as a change', () => {
+    const diff = diffTodos([{ ...todo(1), done: false }], [{ ...todo(1), done: true }]);
+    assert.deepEqual(diff.changed, []);
+  });
 });

@@ -32,4 +32,16 @@ describe('parseTodoList', () => {
     assert.match(dup.ok ? '' : dup.problem, /id 1 appears twice/);
     assert.equal(parseTodoList([{ id: 1.5, owner: 'o', description: 'a' }]).ok, false);
   });
+
+  it('finds a repeated id wherever the ids stop ascending', () => {
+    const list = (...ids: (number | string)[]) =>
+      parseTodoList(ids.map((id) => ({ id, owner: 'o', description: 'd' })));
+    const problem = (r: ReturnType<typeof parseTodoList>) => (r.ok ? '' : r.problem);
+    assert.match(problem(list(1, 2, 3, 2)), /^id 2 appears twice$/);
+    assert.match(problem(list(1, 2, 3, 0, 5, 3)), /^id 3 appears twice$/);
+    assert.match(problem(list('a', 'b', 'a')), /^id "a" appears twice$/);
+    assert.match(problem(list(3, 1, 2, 1)), /^id 1 appears twice$/);
+    assert.equal(list(1, '1', 2, '2').ok, true, '1 and "1" are different ids');
+    assert.equal(list(5, 4, 3, 2, 1).ok, true);
+  });
 });
