@@ -8,7 +8,7 @@ import { buildDeployPackage } from '../scripts/package/buildDeployPackage.js';
 import { REPO_ROOT } from '../scripts/package/paths.js';
 import { startLocalStack, type LocalStack } from '../stack/localStack.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from '../stack/tls.js';
-import { benchContext } from './parent/benchContext.js';
+import { benchContext, type BenchContext } from './parent/benchContext.js';
 import { startCountingProxy, type CountingProxy } from './parent/countingProxy.js';
 import { describeMachine } from './report/machine.js';
 import { renderTable } from './report/renderTable.js';
@@ -28,7 +28,7 @@ const PLAN = {
   firstSyncRuns: 7,
   firstSyncTodos: 1_000,
   warmTodos: 10_000,
-  warmPairs: 21,
+  warmPairs: 31,
   countedSyncs: 100,
   countedTodos: 1_000,
   concurrentCalls: 50,
@@ -63,46 +63,45 @@ async function main(): Promise<void> {
     rows.push(await coldStart({ ...process.env }, PLAN.coldStartRuns));
   }
 
-  progress('starting the local stack');
+  // Each scenario gets a local stack of its own: what one leaves behind (blobs, garbage in
+  // the stack's process, Azurite's housekeeping) must not weigh on the next one's figures.
+  const scenarios: [name: string, label: string, run: (bench: BenchContext) => Promise<Row[]>][] = [
+    [
+      'first',
+      'first sync in a new process',
+      async (b) => [await firstSync(b, PLAN.firstSyncRuns, PLAN.firstSyncTodos)],
+    ],
+    ['warm', 'warm syncs', (b) => warmSync(b, PLAN.warmTodos, PLAN.warmPairs)],
+    ['counts', 'request counts', (b) => requestCounts(b, PLAN.countedSyncs, PLAN.countedTodos)],
+    [
+      'concurrent',
+      'concurrent calls',
+      async (b) => [await concurrentPosts(b, PLAN.concurrentCalls)],
+    ],
+    ['memory', 'peak memory', async (b) => [await peakMemory(b, PLAN.memoryTodos)]],
+    ['scaling', 'scaling', (b) => scaling(b, PLAN.scalingSizes, PLAN.scalingPairs)],
+  ];
   let stack: LocalStack | undefined;
   let proxy: CountingProxy | undefined;
   const stop = async () => {
     await proxy?.stop();
     await stack?.stop();
+    proxy = undefined;
+    stack = undefined;
   };
   process.once('SIGINT', () => {
     void stop().finally(() => process.exit(130));
   });
-  try {
-    stack = await startLocalStack({ ca });
-    proxy = await startCountingProxy(stack.azurite);
-    const bench = benchContext(stack, proxy, ca.bundlePath);
-    if (wanted('first')) {
-      progress('first sync in a new process');
-      rows.push(await firstSync(bench, PLAN.firstSyncRuns, PLAN.firstSyncTodos));
+  for (const [name, label, run] of scenarios) {
+    if (!wanted(name)) continue;
+    progress(`${label} (on a new local stack)`);
+    try {
+      stack = await startLocalStack({ ca });
+      proxy = await startCountingProxy(stack.azurite);
+      rows.push(...(await run(benchContext(stack, proxy, ca.bundlePath))));
+    } finally {
+      await stop();
     }
-    if (wanted('warm')) {
-      progress('warm syncs');
-      rows.push(...(await warmSync(bench, PLAN.warmTodos, PLAN.warmPairs)));
-    }
-    if (wanted('counts')) {
-      progress('request counts');
-      rows.push(...(await requestCounts(bench, PLAN.countedSyncs, PLAN.countedTodos)));
-    }
-    if (wanted('concurrent')) {
-      progress('concurrent calls');
-      rows.push(await concurrentPosts(bench, PLAN.concurrentCalls));
-    }
-    if (wanted('memory')) {
-      progress('peak memory');
-      rows.push(await peakMemory(bench, PLAN.memoryTodos));
-    }
-    if (wanted('scaling')) {
-      progress('scaling');
-      rows.push(...(await scaling(bench, PLAN.scalingSizes, PLAN.scalingPairs)));
-    }
-  } finally {
-    await stop();
   }
 
   const { shape } = deployPackage;

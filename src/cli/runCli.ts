@@ -47,7 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         break;
       case 'sync':
         result = await runtime.sync('cli');
-        await runtime.idle();
+        await runtime.settled();
         break;
     }
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);

@@ -86,9 +86,12 @@ function httpsUrl(name: SettingName, value: string, ctx: Payload): URL | undefin
   if (!url) return undefined;
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  report(ctx, url.protocol === 'http:'
-        ? `${name} uses http:// for a non-loopback host (${shown(name, value)}): use https:// (plain http is allowed for 127.0.0.1/localhost only).`
-        : `${name} must be an https:// URL (${shown(name, value)}): set it to ${example(name)}.`);
+  report(
+    ctx,
+    url.protocol === 'http:'
+      ? `${name} uses http:// for a non-loopback host (${shown(name, value)}): use https:// (plain http is allowed for 127.0.0.1/localhost only).`
+      : `${name} must be an https:// URL (${shown(name, value)}): set it to ${example(name)}.`,
+  );
   return undefined;
 }
 
@@ -97,30 +100,45 @@ function parseAuthority(value: string, ctx: Payload): AuthorityConfig {
   const url = parseUrl('AUTHORITY', value, ctx);
   if (!url) return fallback;
   if (url.protocol !== 'https:') {
-    report(ctx, `AUTHORITY must use https:// ("${value}"): MSAL accepts no other scheme, even for a local provider.`);
+    report(
+      ctx,
+      `AUTHORITY must use https:// ("${value}"): MSAL accepts no other scheme, even for a local provider.`,
+    );
     return fallback;
   }
   if (url.search || url.hash) {
-    report(ctx, `AUTHORITY must not have a query or fragment ("${value}"): set it to ${example('AUTHORITY')}.`);
+    report(
+      ctx,
+      `AUTHORITY must not have a query or fragment ("${value}"): set it to ${example('AUTHORITY')}.`,
+    );
     return fallback;
   }
   const segments = url.pathname.split('/').filter(Boolean);
   const normalised = `${url.origin}/${segments.join('/')}`;
   if (segments.length === 0) {
-    report(ctx, `AUTHORITY has no tenant in its path ("${value}"): set it to ${example('AUTHORITY')}.`);
+    report(
+      ctx,
+      `AUTHORITY has no tenant in its path ("${value}"): set it to ${example('AUTHORITY')}.`,
+    );
     return fallback;
   }
   const host = url.hostname.toLowerCase();
   if (MICROSOFT_AUTHORITY_HOSTS.has(host)) {
     if (segments.length !== 1) {
-      report(ctx, `AUTHORITY for Entra ID is https://${host}/<tenant> with nothing after the tenant ("${value}"); drop "/v2.0" or other path parts.`);
+      report(
+        ctx,
+        `AUTHORITY for Entra ID is https://${host}/<tenant> with nothing after the tenant ("${value}"); drop "/v2.0" or other path parts.`,
+      );
     }
     return { url: normalised, kind: 'entra', knownAuthorities: [] };
   }
   if (host.endsWith('.ciamlogin.com')) {
     const tenant = segments[0] ?? '';
     if (segments.length !== 1 || tenant.includes('.')) {
-      report(ctx, `AUTHORITY for External ID must be https://<subdomain>.ciamlogin.com/<tenant ID GUID>/ ("${value}"): MSAL Node does not accept a domain name as the tenant there.`);
+      report(
+        ctx,
+        `AUTHORITY for External ID must be https://<subdomain>.ciamlogin.com/<tenant ID GUID>/ ("${value}"): MSAL Node does not accept a domain name as the tenant there.`,
+      );
     }
     return { url: normalised, kind: 'externalId', knownAuthorities: [url.host] };
   }
@@ -130,7 +148,10 @@ function parseAuthority(value: string, ctx: Payload): AuthorityConfig {
 
 function parseScope(value: string, ctx: Payload): string {
   if (/\s/.test(value)) {
-    report(ctx, `SCOPES must be one application ID URI, not a list ("${value}"): client credentials take exactly one resource, e.g. ${example('SCOPES')}.`);
+    report(
+      ctx,
+      `SCOPES must be one application ID URI, not a list ("${value}"): client credentials take exactly one resource, e.g. ${example('SCOPES')}.`,
+    );
     return value;
   }
   const base = value.replace(/\/+$/, '');
@@ -163,7 +184,10 @@ function parseCredential(env: SettingsSource, ctx: Payload): CredentialConfig {
   >;
   const placeholders = names.filter((n) => v[n]?.includes(PLACEHOLDER));
   for (const name of placeholders) {
-    report(ctx, `${name} still holds a placeholder from the tutorial ("${PLACEHOLDER}..."): set it to ${example(name)}.`);
+    report(
+      ctx,
+      `${name} still holds a placeholder from the tutorial ("${PLACEHOLDER}..."): set it to ${example(name)}.`,
+    );
   }
   if (placeholders.length > 0) return fallback;
 
@@ -175,30 +199,48 @@ function parseCredential(env: SettingsSource, ctx: Payload): CredentialConfig {
     return fallback;
   }
   if (chosen.length > 1) {
-    report(ctx, `The credential is ambiguous: ${chosen.join(' and ')} are all set; ${CREDENTIAL_CHOICES}.`);
+    report(
+      ctx,
+      `The credential is ambiguous: ${chosen.join(' and ')} are all set; ${CREDENTIAL_CHOICES}.`,
+    );
     return fallback;
   }
   if (v.KEY_VAULT_CERTIFICATE_VERSION && !v.CLIENT_CERTIFICATE_NAME) {
-    report(ctx, 'KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME: set both, or remove the version.');
+    report(
+      ctx,
+      'KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME: set both, or remove the version.',
+    );
   }
   if (v.KEY_VAULT_SECRET_VERSION && !v.CLIENT_SECRET_NAME) {
-    report(ctx, 'KEY_VAULT_SECRET_VERSION is set without CLIENT_SECRET_NAME: set both, or remove the version.');
+    report(
+      ctx,
+      'KEY_VAULT_SECRET_VERSION is set without CLIENT_SECRET_NAME: set both, or remove the version.',
+    );
   }
   if (v.CLIENT_SECRET) return { kind: 'clientSecret', clientSecret: v.CLIENT_SECRET };
   if (v.CLIENT_CREDENTIAL) {
     if (v.CLIENT_CREDENTIAL.toLowerCase() !== 'managedidentity') {
-      report(ctx, `CLIENT_CREDENTIAL must be "managedIdentity" ("${v.CLIENT_CREDENTIAL}"); for a secret or certificate, ${CREDENTIAL_CHOICES}.`);
+      report(
+        ctx,
+        `CLIENT_CREDENTIAL must be "managedIdentity" ("${v.CLIENT_CREDENTIAL}"); for a secret or certificate, ${CREDENTIAL_CHOICES}.`,
+      );
     }
     return fallback;
   }
   const name = v.CLIENT_CERTIFICATE_NAME ?? v.CLIENT_SECRET_NAME ?? '';
   const nameSetting = v.CLIENT_CERTIFICATE_NAME ? 'CLIENT_CERTIFICATE_NAME' : 'CLIENT_SECRET_NAME';
   if (!v.KEY_VAULT_URL) {
-    report(ctx, `${nameSetting} needs KEY_VAULT_URL: set it to the vault's URL, e.g. ${example('KEY_VAULT_URL')}.`);
+    report(
+      ctx,
+      `${nameSetting} needs KEY_VAULT_URL: set it to the vault's URL, e.g. ${example('KEY_VAULT_URL')}.`,
+    );
     return fallback;
   }
   if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
-    report(ctx, `${nameSetting} must be a Key Vault object name (letters, digits and hyphens) ("${name}").`);
+    report(
+      ctx,
+      `${nameSetting} must be a Key Vault object name (letters, digits and hyphens) ("${name}").`,
+    );
   }
   const vault = httpsUrl('KEY_VAULT_URL', v.KEY_VAULT_URL, ctx);
   const vaultUrl = vault ? vault.origin : v.KEY_VAULT_URL;
@@ -213,7 +255,10 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
   const connectionString = env.AzureWebJobsStorage?.trim();
   if (connectionString) {
     if (connectionString.includes(PLACEHOLDER)) {
-      report(ctx, `AzureWebJobsStorage still holds a placeholder: set it to ${example('AzureWebJobsStorage')} or a storage connection string.`);
+      report(
+        ctx,
+        `AzureWebJobsStorage still holds a placeholder: set it to ${example('AzureWebJobsStorage')} or a storage connection string.`,
+      );
       return undefined;
     }
     const parts = new Map(
@@ -228,7 +273,10 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
     const dev = parts.get('usedevelopmentstorage')?.toLowerCase() === 'true';
     const blobEndpoint = parts.get('blobendpoint');
     if (!dev && !blobEndpoint && !parts.get('accountname')) {
-      report(ctx, 'AzureWebJobsStorage is not a storage connection string (it has neither AccountName, BlobEndpoint nor UseDevelopmentStorage=true): copy it from the storage account, or use UseDevelopmentStorage=true for Azurite.');
+      report(
+        ctx,
+        'AzureWebJobsStorage is not a storage connection string (it has neither AccountName, BlobEndpoint nor UseDevelopmentStorage=true): copy it from the storage account, or use UseDevelopmentStorage=true for Azurite.',
+      );
       return undefined;
     }
     if (!dev) {
@@ -242,7 +290,10 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
         return undefined;
       }
       if ((endpointIsHttp || protocolIsHttp) && !loopback) {
-        report(ctx, 'AzureWebJobsStorage uses http for a non-loopback blob endpoint: use DefaultEndpointsProtocol=https (plain http is allowed for 127.0.0.1/localhost only).');
+        report(
+          ctx,
+          'AzureWebJobsStorage uses http for a non-loopback blob endpoint: use DefaultEndpointsProtocol=https (plain http is allowed for 127.0.0.1/localhost only).',
+        );
         return undefined;
       }
     }
@@ -262,7 +313,10 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
   }
   const credential = env.AzureWebJobsStorage__credential?.trim().toLowerCase();
   if (credential && credential !== 'managedidentity') {
-    report(ctx, `AzureWebJobsStorage__credential must be "managedidentity" or unset ("${credential}").`);
+    report(
+      ctx,
+      `AzureWebJobsStorage__credential must be "managedidentity" or unset ("${credential}").`,
+    );
   }
   return {
     kind: 'identity',

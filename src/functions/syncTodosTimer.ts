@@ -17,7 +17,7 @@ export async function syncTodosTimer(timer: Timer, context: InvocationContext): 
       const runtime = getProcessRuntime();
       const summary = await runtime.sync('timer');
       // Nobody waits on a timer's answer: finish the run's housekeeping inside the invocation.
-      await runtime.idle();
+      await runtime.settled();
       logger.info('timer sync done', {
         runId: summary.runId,
         count: summary.count,

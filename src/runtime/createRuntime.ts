@@ -20,10 +20,11 @@ export interface Runtime {
   /** Runs a sync, or joins the one in flight on this instance. */
   sync(trigger: SyncTrigger): Promise<SyncSummary>;
   /**
-   * Resolves once every sync started so far has settled: its status and history record written
-   * and the lock released (a sync answers before that). Never rejects.
+   * Resolves once the syncs that have answered have settled: status and run record written,
+   * lock released (a sync answers before that). Does not wait for one still in flight; never
+   * rejects.
    */
-  idle(): Promise<void>;
+  settled(): Promise<void>;
   lastRun(): Promise<RunRecord | undefined>;
 }
 
@@ -80,10 +81,11 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     tokens,
     api,
     sync: (trigger) => coordinator.run(trigger),
-    idle: () => coordinator.idle(),
+    settled: () => coordinator.settled(),
     lastRun: async () => {
-      // A sync answers before its status is written: read this instance's own latest one.
-      await coordinator.idle();
+      // A sync answers before its status is written: wait for that (not for a run still in
+      // flight), so this instance reads back its own latest run.
+      await coordinator.settled();
       return (await getStore()).readLastRun();
     },
   };

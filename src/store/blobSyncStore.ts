@@ -53,9 +53,9 @@ export class BlobSyncStore implements SyncStore {
   private readonly logger: Logger;
   private containerReady: Promise<void> | undefined;
   /**
-   * The snapshot this process last read or wrote, with the ETag it had then. A warm run
-   * revalidates it with a conditional GET (304, no body) instead of downloading and parsing
-   * the whole list again; any other writer changes the ETag, so a stale copy is never used.
+   * The snapshot this process last read or wrote, with the ETag it had then. Under the lock,
+   * the lease's ETag tells whether it is current; otherwise a conditional GET (304, no body)
+   * does. Any other writer changes the ETag, so a stale copy is never used.
    */
   private snapshotCache: Versioned<Snapshot> | undefined;
   /** While this store holds the lock: the lease, and the snapshot's ETag when it was taken. */

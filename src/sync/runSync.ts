@@ -43,6 +43,9 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
   const early = store.hasSnapshotCopy() ? api.fetchTodoList() : undefined;
   // Handled here so that a GET left unused (lock held, or the snapshot changed) never surfaces.
   early?.catch(() => undefined);
+  // The GET is the long pole: let it go out (its token comes from MSAL's cache without I/O)
+  // before the lease request.
+  if (early) await new Promise((resolve) => setImmediate(resolve));
   const lock = await store.acquireLock();
   logger.info('sync started', { runId, trigger });
   try {
@@ -81,7 +84,12 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
       changed: diff.changed.length,
       snapshotWritten: !unchanged,
     });
-    return { summary, settled: settle(deps, record).finally(() => lock.release()) };
+    // Started on the next turn of the event loop: preparing the uploads (signing included)
+    // would otherwise run before the caller gets its answer.
+    const settled = new Promise((resolve) => setImmediate(resolve))
+      .then(() => settle(deps, record))
+      .finally(() => lock.release());
+    return { summary, settled };
   } catch (err) {
     const error = ensureError(err);
     await recordFailure(deps, { runId, trigger, started, error });

@@ -62,7 +62,7 @@ describe('sync against the local stack', () => {
     // The API's body as it was sent: the stack's API serializes with JSON.stringify.
     assert.equal(snapshot.text, JSON.stringify(stack.api.todos()));
     // The answer comes once the snapshot is stored; the status and history once settled.
-    await runtime.idle();
+    await runtime.settled();
     const last = await readBlob(container, BLOB_NAMES.lastRun);
     assert.deepEqual(last.json, { schemaVersion: 1, status: 'succeeded', ...summary });
     assert.equal((await listRuns(container)).length, 1);
@@ -77,7 +77,7 @@ describe('sync against the local stack', () => {
     assert.deepEqual([again.added, again.removed, again.changed], [[], [], []]);
     assert.equal(again.count, 3);
     assert.equal((await readBlob(container, BLOB_NAMES.snapshot)).etag, first.etag);
-    await runtime.idle();
+    await runtime.settled();
     assert.equal((await listRuns(container)).length, 2);
   });
 
@@ -123,10 +123,10 @@ describe('sync against the local stack', () => {
 
       // Another instance (once this one has released the lock) stores a longer list: this
       // one's early GET may predate that write.
-      await runtime.idle();
+      await runtime.settled();
       const added = stack.api.addTodo('Written by the other instance');
       assert.deepEqual((await other.sync('timer')).added, [added.id]);
-      await other.idle();
+      await other.settled();
       before = gets();
       const summary = await runtime.sync('timer');
       assert.equal(gets() - before, 2, 'the early GET is dropped and the list fetched again');
@@ -184,7 +184,7 @@ describe('sync against the local stack', () => {
     const last = (await readBlob(container, BLOB_NAMES.lastRun)).json as Record<string, unknown>;
     assert.equal(last.status, 'failed');
     assert.deepEqual(last.error && (last.error as { code: string }).code, 'api');
-    await runtime.idle();
+    await runtime.settled();
     assert.equal((await listRuns(container)).length, 3);
   });
 
@@ -235,7 +235,7 @@ describe('sync against the local stack', () => {
     const { runtime, container } = newRuntime();
     await runtime.sync('timer');
     // Settled: its history record is written and its lease released.
-    await runtime.idle();
+    await runtime.settled();
     const lease = blobs
       .getContainerClient(container)
       .getBlobClient(BLOB_NAMES.snapshot)

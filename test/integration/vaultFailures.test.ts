@@ -24,10 +24,15 @@ function settings(changes: Record<string, string | undefined>): Record<string, s
   return { ...stack.settings, SYNC_CONTAINER: 'vault-failures', ...changes };
 }
 
+/** One sync in a runtime of its own (another instance), settled as the CLI settles it. */
 function sync(changes: Record<string, string | undefined>) {
   const { logger, lines } = captureLogger();
   const runtime = createRuntime(loadConfig(settings(changes)), { logger });
-  return { result: runtime.sync('cli'), lines };
+  const result = runtime.sync('cli').then(async (summary) => {
+    await runtime.settled();
+    return summary;
+  });
+  return { result, lines };
 }
 
 async function rejectsWithVaultError(changes: Record<string, string | undefined>, message: RegExp) {
