@@ -55,7 +55,7 @@ export interface TodoApi {
    * GET the list without parsing it: a sync first checks whether the bytes are the ones it
    * stored last time, and parses only when they are not.
    */
-  fetchTodoList(): Promise<FetchedTodoList>;
+  fetchTodoList(options?: { signal?: AbortSignal }): Promise<FetchedTodoList>;
   /** POST a new todo (needs ToDoList.ReadWrite.All). */
   addTodo(description: string, owner?: string): Promise<Todo>;
 }
@@ -152,9 +152,9 @@ export class TodoApiClient implements TodoApi {
     return (await this.fetchTodoList()).parse();
   }
 
-  async fetchTodoList(): Promise<FetchedTodoList> {
+  async fetchTodoList(options: { signal?: AbortSignal } = {}): Promise<FetchedTodoList> {
     const url = this.endpoint;
-    const { body, requestId } = await this.send('GET', url, undefined, READ_PERMISSION);
+    const { body, requestId } = await this.send('GET', url, undefined, READ_PERMISSION, options);
     return {
       body,
       parse: () => {
@@ -190,6 +190,7 @@ export class TodoApiClient implements TodoApi {
     url: string,
     data: unknown,
     permission: string,
+    { signal }: { signal?: AbortSignal } = {},
   ): Promise<{ body: Buffer; requestId: string }> {
     let token = await this.tokens.getToken();
     for (let attempt = 1; ; attempt++) {
@@ -205,6 +206,8 @@ export class TodoApiClient implements TodoApi {
             'x-ms-client-request-id': clientRequestId,
           },
           todoSyncRetry: { idempotent: method !== 'POST', waitedMs: 0, nextDelayMs: 0 },
+          // An aborted call is not retried (ERR_CANCELED).
+          signal,
         });
         return { body: response.data, requestId: requestIdOf(response, clientRequestId) };
       } catch (err) {

@@ -1,7 +1,7 @@
-import type { TodoApi } from '../api/todoApiClient.js';
+import type { FetchedTodoList, TodoApi } from '../api/todoApiClient.js';
 import { ensureError, TodoSyncError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { SyncStore } from '../store/syncStore.js';
+import type { SyncLock, SyncStore } from '../store/syncStore.js';
 import type { Clock } from './clock.js';
 import { bodyDigest } from './bodyDigest.js';
 import { diffTodos, type TodoDiff } from './diffTodos.js';
@@ -40,16 +40,26 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
   const { api, store, clock, logger } = deps;
   const started = clock.now();
   const runId = deps.newRunId();
-  const early = store.hasSnapshotCopy() ? api.fetchTodoList() : undefined;
-  // Handled here so that a GET left unused (lock held, or the snapshot changed) never surfaces.
-  early?.catch(() => undefined);
-  // The GET is the long pole: let it go out (its token comes from MSAL's cache without I/O)
-  // before the lease request.
-  if (early) await new Promise((resolve) => setImmediate(resolve));
-  const lock = await store.acquireLock();
+  const early = store.hasSnapshotCopy() ? startEarlyGet(api) : undefined;
+  let lock: SyncLock;
+  try {
+    // The GET is the long pole: let it go out (its token comes from MSAL's cache without I/O)
+    // before the lease request.
+    if (early) await new Promise((resolve) => setImmediate(resolve));
+    lock = await store.acquireLock();
+  } catch (err) {
+    early?.drop();
+    throw err;
+  }
   logger.info('sync started', { runId, trigger });
   try {
-    const fetching = early && lock.snapshotCopyIsCurrent ? early : api.fetchTodoList();
+    let fetching: Promise<FetchedTodoList>;
+    if (early && lock.snapshotCopyIsCurrent) {
+      fetching = early.list;
+    } else {
+      early?.drop();
+      fetching = api.fetchTodoList();
+    }
     const [list, previous] = await Promise.all([fetching, store.readSnapshot()]);
     const digest = bodyDigest(list.body);
     const unchanged = previous?.digest === digest;
@@ -96,6 +106,20 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
     await lock.release();
     throw err;
   }
+}
+
+/** A GET started before the lock, which the run may yet drop (aborting it). */
+function startEarlyGet(api: TodoApi): { list: Promise<FetchedTodoList>; drop: () => void } {
+  const abort = new AbortController();
+  const list = api.fetchTodoList({ signal: abort.signal });
+  // Handled here so that a dropped GET never surfaces; a used one is awaited by the run.
+  list.catch(() => undefined);
+  return {
+    list,
+    drop: () => {
+      abort.abort();
+    },
+  };
 }
 
 /** Writes a succeeded run's status and history record; never rejects (failures are logged). */
