@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../scripts/package/paths.js';
 import { startLocalStack, type LocalStack } from '../stack/localStack.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from '../stack/tls.js';
 import { benchContext, type BenchContext } from './parent/benchContext.js';
-import { startCountingProxy, type CountingProxy } from './parent/countingProxy.js';
+import { startCountingProxy, type CountingProxy } from '../stack/countingProxy.js';
 import { describeMachine } from './report/machine.js';
 import { renderTable } from './report/renderTable.js';
 import type { Row } from './report/row.js';

@@ -1,7 +1,7 @@
 // What every scenario gets: the environment a probe starts with, and the stack's answers.
 import type { LocalStack } from '../../stack/localStack.js';
 import type { Counters, ProbeRequest } from '../protocol.js';
-import type { CountingProxy } from './countingProxy.js';
+import type { CountingProxy } from '../../stack/countingProxy.js';
 import { todoList } from './todoLists.js';
 
 export interface BenchContext {

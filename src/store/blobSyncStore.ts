@@ -75,7 +75,7 @@ export class BlobSyncStore implements SyncStore {
     const cached = this.snapshotCache;
     // Under the lease nobody else can write the snapshot, and taking the lease told us its
     // ETag: a copy with that ETag is current without asking again.
-    if (cached && this.held && cached.etag === this.held.etag) return cached.value;
+    if (cached?.etag !== undefined && cached.etag === this.held?.etag) return cached.value;
     const read = await this.readBlob(name, 'read the last snapshot', cached?.etag);
     if (read === 'notModified' && cached) return cached.value;
     if (read === undefined || read === 'notModified') {
@@ -156,8 +156,8 @@ export class BlobSyncStore implements SyncStore {
       throw toStorageError(err, 'acquire the sync lock');
     }
     this.held = { leaseId: taken.leaseId ?? lease.leaseId, etag: taken.etag };
-    const cached = this.snapshotCache;
-    return this.heldLock(lease, cached !== undefined && cached.etag === taken.etag);
+    const cachedEtag = this.snapshotCache?.etag;
+    return this.heldLock(lease, cachedEtag !== undefined && cachedEtag === taken.etag);
   }
 
   private heldLock(lease: BlobLeaseClient, copyIsCurrent: boolean): SyncLock {

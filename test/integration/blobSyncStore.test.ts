@@ -6,6 +6,7 @@ import { BLOB_NAMES, BlobSyncStore } from '../../src/store/blobSyncStore.js';
 import { bodyDigest } from '../../src/sync/bodyDigest.js';
 import type { Snapshot } from '../../src/sync/syncRecords.js';
 import { startAzurite, type Azurite } from '../../stack/azurite.js';
+import { startCountingProxy } from '../../stack/countingProxy.js';
 
 let azurite: Azurite;
 let service: BlobServiceClient;
@@ -65,6 +66,46 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
       syncedat: written.snapshot.syncedAt,
       count: '2',
     });
+  });
+
+  it('under the lock, reads the snapshot only when another instance wrote it since', async () => {
+    const proxy = await startCountingProxy(azurite);
+    const counted = BlobServiceClient.fromConnectionString(proxy.connectionString);
+    const { other, container } = newStores();
+    const store = new BlobSyncStore({
+      service: counted,
+      containerName: container,
+      logger: createLogger(() => undefined),
+    });
+    try {
+      let lock = await store.acquireLock();
+      const first = snapshot('r1', ['a']);
+      await write(store, first);
+      await lock.release();
+
+      lock = await store.acquireLock();
+      assert.equal(lock.snapshotCopyIsCurrent, true);
+      let before = proxy.requests();
+      assert.deepEqual(await store.readSnapshot(), first.snapshot);
+      assert.equal(proxy.requests() - before, 0, 'the lease showed the copy is current');
+      // Only the lock holder writes the snapshot.
+      await assert.rejects(write(other, snapshot('r2', ['b'])), {
+        name: 'StorageError',
+        message: /write the snapshot: 412/,
+      });
+      await lock.release();
+
+      const second = snapshot('r3', ['c']);
+      await write(other, second);
+      lock = await store.acquireLock();
+      assert.equal(lock.snapshotCopyIsCurrent, false);
+      before = proxy.requests();
+      assert.deepEqual(await store.readSnapshot(), second.snapshot);
+      assert.equal(proxy.requests() - before, 1);
+      await lock.release();
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('answers from the copy it wrote while the blob is unchanged (304)', async () => {
