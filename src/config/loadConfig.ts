@@ -15,7 +15,8 @@ type Payload = z.core.ParsePayload;
 
 /** Records a problem with a setting; parsing goes on, so every problem is reported at once. */
 function report(ctx: Payload, message: string): void {
-  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  // No `input`: the value may be the whole settings source, secrets included.
+  ctx.issues.push({ code: 'custom', message, input: undefined });
 }
 
 const PLACEHOLDER = 'Enter_the_';
