@@ -126,6 +126,16 @@ function withinValidTime(payload: JWTPayload, now: number): boolean {
   return typeof payload.nbf !== 'number' || payload.nbf - CLOCK_SKEW_SECONDS <= now;
 }
 
+/** Entra's answer to an assertion used before its nbf or after its exp. */
+function outsideValidTime(fail: Fail): ClientAuthResult {
+  return fail(
+    401,
+    'invalid_client',
+    700024,
+    'Client assertion is not within its valid time range.',
+  );
+}
+
 async function signatureValid(jwt: string, key: KeyObject, algorithms: string[]): Promise<boolean> {
   try {
     await compactVerify(jwt, key, { algorithms });
@@ -318,14 +328,7 @@ async function checkCertificateAssertion(
       `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${presented}']`,
     );
   }
-  if (!withinValidTime(payload, now)) {
-    return fail(
-      401,
-      'invalid_client',
-      700024,
-      'Client assertion is not within its valid time range.',
-    );
-  }
+  if (!withinValidTime(payload, now)) return outsideValidTime(fail);
   // Entra does not reject a reused assertion (jti): MSAL reuses one for up to 10 minutes.
   return { ok: true, clientId: client.clientId, method: 'certificate' };
 }
@@ -377,13 +380,6 @@ async function checkFederatedAssertion(
   ) {
     return fail(401, 'invalid_client', 50013, 'Assertion failed signature validation.');
   }
-  if (!withinValidTime(payload, now)) {
-    return fail(
-      401,
-      'invalid_client',
-      700024,
-      'Client assertion is not within its valid time range.',
-    );
-  }
+  if (!withinValidTime(payload, now)) return outsideValidTime(fail);
   return { ok: true, clientId: client.clientId, method: 'federated' };
 }

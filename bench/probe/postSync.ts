@@ -1,4 +1,4 @@
-// `POST /api/sync` through the registered HTTP function, as the host would call it.
+// `/api/sync` through the registered HTTP function, as the host would call it.
 import { randomUUID } from 'node:crypto';
 // A CommonJS package: under NodeNext only its default export is its module.exports.
 import functions from '@azure/functions';
@@ -6,19 +6,20 @@ import type { SyncSummary } from '../../src/sync/syncRecords.js';
 import type { LoadedTarget } from './loadTarget.js';
 
 /**
- * `POST /api/sync` through the HTTP function, with the library's own request and context
- * types (from node_modules: a probe that times cold start must not load them, see runTimer).
+ * Calls the HTTP function with the library's own request and context types (from
+ * node_modules: a probe that times cold start must not load them, see runTimer); throws
+ * unless it answers 200.
  */
-export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
+async function callSyncFunction(
+  target: LoadedTarget,
+  method: 'GET' | 'POST',
+): Promise<{ jsonBody?: unknown }> {
   const context = new functions.InvocationContext({
     invocationId: randomUUID(),
     functionName: 'syncTodos',
     logHandler: () => undefined,
   });
-  const request = new functions.HttpRequest({
-    method: 'POST',
-    url: 'http://localhost:7071/api/sync',
-  });
+  const request = new functions.HttpRequest({ method, url: 'http://localhost:7071/api/sync' });
   const handler = target.handlers.get('syncTodos');
   if (!handler) throw new Error('syncTodos is not registered');
   const response = (await handler(request, context)) as {
@@ -27,9 +28,16 @@ export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
     body?: unknown;
   };
   if (response.status !== 200) {
-    throw new Error(`POST /api/sync answered ${response.status ?? '?'}: ${String(response.body)}`);
+    throw new Error(
+      `${method} /api/sync answered ${response.status ?? '?'}: ${String(response.body)}`,
+    );
   }
-  return response.jsonBody as SyncSummary;
+  return response;
+}
+
+/** `POST /api/sync`: runs a sync and returns its summary. */
+export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
+  return (await callSyncFunction(target, 'POST')).jsonBody as SyncSummary;
 }
 
 /**
@@ -38,17 +46,5 @@ export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
  * settled. Called between timed steps so that no background request overlaps the next one.
  */
 export async function settle(target: LoadedTarget): Promise<void> {
-  const context = new functions.InvocationContext({
-    invocationId: randomUUID(),
-    functionName: 'syncTodos',
-    logHandler: () => undefined,
-  });
-  const request = new functions.HttpRequest({
-    method: 'GET',
-    url: 'http://localhost:7071/api/sync',
-  });
-  const handler = target.handlers.get('syncTodos');
-  if (!handler) throw new Error('syncTodos is not registered');
-  const response = (await handler(request, context)) as { status?: number };
-  if (response.status !== 200) throw new Error(`GET /api/sync answered ${response.status ?? '?'}`);
+  await callSyncFunction(target, 'GET');
 }

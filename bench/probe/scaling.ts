@@ -4,17 +4,12 @@ import { createFloor } from './floor.js';
 import { loadTarget } from './loadTarget.js';
 import { reportResult, setTodos } from './parentLink.js';
 import { postSync, settle } from './postSync.js';
+import { timed } from './timed.js';
 
 const sizes = (process.argv[2] ?? '').split(',').map(Number);
 const pairs = Number(process.argv[3]);
 const target = await loadTarget('bundle');
 const floor = await createFloor(process.env, 'bench-floor-scaling');
-
-async function time(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
 const results: { size: number; bytes: number; product: number[]; floor: number[] }[] = [];
 for (const size of sizes) {
@@ -25,9 +20,9 @@ for (const size of sizes) {
   const floorTimes: number[] = [];
   for (let i = 1; i <= pairs; i++) {
     await setTodos(size, i);
-    product.push(await time(() => postSync(target)));
+    product.push(await timed(() => postSync(target)));
     await settle(target);
-    floorTimes.push(await time(() => floor.run()));
+    floorTimes.push(await timed(() => floor.run()));
   }
   results.push({ size, bytes, product, floor: floorTimes });
 }

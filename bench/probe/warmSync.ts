@@ -4,17 +4,12 @@ import { createFloor } from './floor.js';
 import { loadTarget } from './loadTarget.js';
 import { reportResult, setTodos } from './parentLink.js';
 import { postSync, settle } from './postSync.js';
+import { timed } from './timed.js';
 
 const count = Number(process.argv[2]);
 const pairs = Number(process.argv[3]);
 const target = await loadTarget('bundle');
 const floor = await createFloor(process.env, 'bench-floor');
-
-async function time(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
 await setTodos(count);
 for (let i = 0; i < 2; i++) {
@@ -28,21 +23,21 @@ for (let i = 1; i <= pairs; i++) {
   await setTodos(count, i);
   // Alternate which goes first, so neither always runs right after the list was replaced.
   const floorFirst = i % 2 === 0;
-  if (floorFirst) changed.floor.push(await time(() => floor.run()));
+  if (floorFirst) changed.floor.push(await timed(() => floor.run()));
   changed.product.push(
-    await time(async () => {
+    await timed(async () => {
       const summary = await postSync(target);
       if (summary.changed.length !== 1) throw new Error('expected one changed todo');
     }),
   );
   await settle(target);
-  if (!floorFirst) changed.floor.push(await time(() => floor.run()));
+  if (!floorFirst) changed.floor.push(await timed(() => floor.run()));
 }
 for (let i = 1; i <= pairs; i++) {
   const floorFirst = i % 2 === 0;
-  if (floorFirst) unchanged.floor.push(await time(() => floor.run()));
+  if (floorFirst) unchanged.floor.push(await timed(() => floor.run()));
   unchanged.product.push(
-    await time(async () => {
+    await timed(async () => {
       const summary = await postSync(target);
       if (summary.changed.length + summary.added.length + summary.removed.length !== 0) {
         throw new Error('expected an unchanged list');
@@ -50,6 +45,6 @@ for (let i = 1; i <= pairs; i++) {
     }),
   );
   await settle(target);
-  if (!floorFirst) unchanged.floor.push(await time(() => floor.run()));
+  if (!floorFirst) unchanged.floor.push(await timed(() => floor.run()));
 }
 reportResult({ changed, unchanged });

@@ -1,23 +1,23 @@
 // Cold start: process start to both functions registered, bundle vs the tsc output.
+import { measureBothTargets } from '../parent/bothTargets.js';
 import { runProbe } from '../parent/runProbe.js';
-import type { Target } from '../protocol.js';
 import type { Row } from '../report/row.js';
 import { median, ms, pairedRatio, ratio } from '../stats.js';
 
 export async function coldStart(env: NodeJS.ProcessEnv, runs: number): Promise<Row> {
-  const times: Record<Target, number[]> = { bundle: [], source: [] };
   const empty: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Alternate the order so that neither target always follows the other.
-    const order: Target[] = i % 2 === 0 ? ['bundle', 'source'] : ['source', 'bundle'];
-    for (const target of order) {
+  const times = await measureBothTargets(
+    runs,
+    async (target) => {
       const { registeredAtMs } = (await runProbe('coldStart', [target], { env })) as {
         registeredAtMs: number;
       };
-      times[target].push(registeredAtMs);
-    }
-    empty.push(((await runProbe('empty', [], { env })) as { readyAtMs: number }).readyAtMs);
-  }
+      return registeredAtMs;
+    },
+    async () => {
+      empty.push(((await runProbe('empty', [], { env })) as { readyAtMs: number }).readyAtMs);
+    },
+  );
   const bundle = median(times.bundle);
   const source = median(times.source);
   const paired = pairedRatio(times.bundle, times.source);

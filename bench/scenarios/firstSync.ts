@@ -1,7 +1,7 @@
 // Time to the first completed sync in a new process (timer function), bundle vs tsc output.
 import type { BenchContext } from '../parent/benchContext.js';
+import { measureBothTargets } from '../parent/bothTargets.js';
 import { runProbe } from '../parent/runProbe.js';
-import type { Target } from '../protocol.js';
 import type { Row } from '../report/row.js';
 import { median, ms, pairedRatio, ratio } from '../stats.js';
 
@@ -11,16 +11,12 @@ export async function firstSync(bench: BenchContext, runs: number, todos: number
   // One unmeasured run creates the container and the snapshot blob, so every
   // measured run finds the same state.
   await runProbe('firstSync', ['bundle'], { env });
-  const times: Record<Target, number[]> = { bundle: [], source: [] };
-  for (let i = 0; i < runs; i++) {
-    const order: Target[] = i % 2 === 0 ? ['bundle', 'source'] : ['source', 'bundle'];
-    for (const target of order) {
-      const { syncedAtMs } = (await runProbe('firstSync', [target], { env })) as {
-        syncedAtMs: number;
-      };
-      times[target].push(syncedAtMs);
-    }
-  }
+  const times = await measureBothTargets(runs, async (target) => {
+    const { syncedAtMs } = (await runProbe('firstSync', [target], { env })) as {
+      syncedAtMs: number;
+    };
+    return syncedAtMs;
+  });
   const bundle = median(times.bundle);
   const source = median(times.source);
   const paired = pairedRatio(times.bundle, times.source);

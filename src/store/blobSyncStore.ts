@@ -88,21 +88,10 @@ export class BlobSyncStore implements SyncStore {
   }
 
   async writeSnapshot(snapshot: Snapshot, body: Buffer): Promise<void> {
-    await this.ensureContainer();
-    const leaseId = this.held?.leaseId;
-    let etag: string | undefined;
-    try {
-      const response = await this.container
-        .getBlockBlobClient(BLOB_NAMES.snapshot)
-        .upload(body, body.length, {
-          conditions: leaseId ? { leaseId } : undefined,
-          metadata: snapshotMetadata(snapshot),
-          blobHTTPHeaders: { blobContentType: 'application/json' },
-        });
-      etag = response.etag;
-    } catch (err) {
-      throw toStorageError(err, 'write the snapshot');
-    }
+    const etag = await this.upload(BLOB_NAMES.snapshot, body, 'write the snapshot', {
+      metadata: snapshotMetadata(snapshot),
+      leaseId: this.held?.leaseId,
+    });
     if (this.held) this.held = { ...this.held, etag };
     // What we wrote is what the next run compares with: keep it (not its bytes), keyed by the
     // new ETag.
@@ -234,12 +223,23 @@ export class BlobSyncStore implements SyncStore {
     return this.upload(name, Buffer.from(JSON.stringify(value)), operation);
   }
 
-  /** Uploads a JSON body in one request and returns the blob's new ETag. */
-  private async upload(name: string, body: Buffer, operation: string): Promise<string | undefined> {
+  /**
+   * Uploads a JSON body in one request (under the lease, when given) and returns the blob's
+   * new ETag.
+   */
+  private async upload(
+    name: string,
+    body: Buffer,
+    operation: string,
+    options: { metadata?: Record<string, string>; leaseId?: string | undefined } = {},
+  ): Promise<string | undefined> {
     await this.ensureContainer();
+    const { metadata, leaseId } = options;
     try {
       const response = await this.container.getBlockBlobClient(name).upload(body, body.length, {
         blobHTTPHeaders: { blobContentType: 'application/json' },
+        metadata,
+        conditions: leaseId ? { leaseId } : undefined,
       });
       return response.etag;
     } catch (err) {

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { FetchedTodoList, TodoApi } from '../api/todoApiClient.js';
 import { ensureError, TodoSyncError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -45,7 +46,7 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
   try {
     // The GET is the long pole: let it go out (its token comes from MSAL's cache without I/O)
     // before the lease request.
-    if (early) await new Promise((resolve) => setImmediate(resolve));
+    if (early) await setImmediate();
     lock = await store.acquireLock();
   } catch (err) {
     early?.drop();
@@ -96,7 +97,7 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
     });
     // Started on the next turn of the event loop: preparing the uploads (signing included)
     // would otherwise run before the caller gets its answer.
-    const settled = new Promise((resolve) => setImmediate(resolve))
+    const settled = setImmediate()
       .then(() => settle(deps, record))
       .finally(() => lock.release());
     return { summary, settled };
