@@ -3,7 +3,8 @@
  * `code` the adapters map to an HTTP status or an exit code. Messages carry identifiers
  * (setting names, status, URL, request id), never secret values.
  */
-export type ErrorCode = 'config' | 'usage' | 'auth' | 'vault' | 'api' | 'storage' | 'lock-held';
+export type ErrorCode =
+  'config' | 'usage' | 'auth' | 'vault' | 'api' | 'storage' | 'lock-held' | 'timeout';
 
 export abstract class TodoSyncError extends Error {
   abstract readonly code: ErrorCode;
@@ -115,6 +116,21 @@ export class LockHeldError extends TodoSyncError {
   readonly code = 'lock-held';
   constructor() {
     super('another sync is running (the sync lock is held); try again when it has finished');
+  }
+}
+
+/**
+ * A run used up its time budget. Names what it was still waiting for, so the slow peer is
+ * known without reading traces.
+ */
+export class RunTimeoutError extends TodoSyncError {
+  override readonly name = 'RunTimeoutError';
+  readonly code = 'timeout';
+  /** What the run was waiting for when its budget ran out. */
+  readonly waitingFor: readonly string[];
+  constructor(message: string, waitingFor: readonly string[]) {
+    super(message);
+    this.waitingFor = waitingFor;
   }
 }
 

@@ -225,7 +225,10 @@ function resourceFromScope(scope: unknown): string | undefined {
   return defaults[0].slice(0, -DEFAULT_SCOPE_SUFFIX.length);
 }
 
+/** The OAuth error Entra answers with each status (RFC 6749 section 5.2 and its 5xx use). */
 function oauthErrorFor(status: number): string {
+  if (status === 400) return 'invalid_request';
+  if (status === 401) return 'invalid_client';
   return status === 503 || status === 429 ? 'temporarily_unavailable' : 'server_error';
 }
 

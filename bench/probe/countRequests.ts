@@ -27,7 +27,7 @@ for (let i = 0; i < syncs; i++) {
   const kind = i === 0 ? 'first' : i % 2 === 1 ? 'changed' : 'unchanged';
   if (kind === 'changed') await setTodos(count, i);
   const before = await readCounters();
-  // The timer, which returns only once the run has settled: its bookkeeping is counted too.
+  // The timer, which returns once all of the run is stored: every request of the run is counted.
   await runTimer(target);
   runs.push({ kind, counters: delta(await readCounters(), before) });
 }

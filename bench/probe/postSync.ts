@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 // A CommonJS package: under NodeNext only its default export is its module.exports.
 import functions from '@azure/functions';
-import type { SyncSummary } from '../../src/sync/syncRecords.js';
+import type { SyncSummary } from '../../src/core/syncRecords.js';
 import type { LoadedTarget } from './loadTarget.js';
 
 /**
@@ -38,13 +38,4 @@ async function callSyncFunction(
 /** `POST /api/sync`: runs a sync and returns its summary. */
 export async function postSync(target: LoadedTarget): Promise<SyncSummary> {
   return (await callSyncFunction(target, 'POST')).jsonBody as SyncSummary;
-}
-
-/**
- * Waits, untimed, for the last sync's bookkeeping (status, history record, lock release),
- * which a POST does not wait for: `GET /api/sync` answers only once this instance's runs have
- * settled. Called between timed steps so that no background request overlaps the next one.
- */
-export async function settle(target: LoadedTarget): Promise<void> {
-  await callSyncFunction(target, 'GET');
 }

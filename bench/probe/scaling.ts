@@ -3,7 +3,7 @@
 import { createFloor } from './floor.js';
 import { loadTarget } from './loadTarget.js';
 import { reportResult, setTodos } from './parentLink.js';
-import { postSync, settle } from './postSync.js';
+import { postSync } from './postSync.js';
 import { timed } from './timed.js';
 
 const sizes = (process.argv[2] ?? '').split(',').map(Number);
@@ -21,7 +21,6 @@ for (const size of sizes) {
   for (let i = 1; i <= pairs; i++) {
     await setTodos(size, i);
     product.push(await timed(() => postSync(target)));
-    await settle(target);
     floorTimes.push(await timed(() => floor.run()));
   }
   results.push({ size, bytes, product, floor: floorTimes });

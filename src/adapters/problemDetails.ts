@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { TodoSyncError, type ErrorCode } from '../errors.js';
-import { processRedactor } from '../logging/redact.js';
+import type { Redactor } from '../logging/redact.js';
 
 const PROBLEMS: Readonly<Record<ErrorCode | 'internal', { status: number; title: string }>> = {
   config: { status: 500, title: 'The function app is misconfigured' },
@@ -10,6 +10,7 @@ const PROBLEMS: Readonly<Record<ErrorCode | 'internal', { status: number; title:
   api: { status: 502, title: 'The ToDo list API failed' },
   storage: { status: 502, title: 'Blob Storage failed' },
   'lock-held': { status: 409, title: 'Another sync is running' },
+  timeout: { status: 504, title: 'The sync ran out of time' },
   internal: { status: 500, title: 'Unexpected error' },
 };
 
@@ -17,12 +18,16 @@ const PROBLEMS: Readonly<Record<ErrorCode | 'internal', { status: number; title:
  * An RFC 9457 problem response for an error. Our errors' messages carry no secrets (and are
  * redacted again here); an unexpected error's message is not shown at all.
  */
-export function problemResponse(err: unknown, invocationId: string): HttpResponseInit {
+export function problemResponse(
+  err: unknown,
+  invocationId: string,
+  redactor: Redactor,
+): HttpResponseInit {
   const code = err instanceof TodoSyncError ? err.code : 'internal';
   const { status, title } = PROBLEMS[code];
   const detail =
     err instanceof TodoSyncError
-      ? processRedactor.redact(err.message)
+      ? redactor.redact(err.message)
       : `See the function's logs for invocation ${invocationId}.`;
   return {
     status,

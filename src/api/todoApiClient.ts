@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import axiosRetry from 'axios-retry';
-import type { TokenProvider } from '../auth/tokenProvider.js';
+import type { TokenProvider } from '../core/tokenProvider.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -9,9 +9,11 @@ import {
   parseRetryAfter,
   planRetry,
   type RetryPolicy,
-} from './retryPolicy.js';
-import { parseJsonBytes } from './jsonBody.js';
-import { parseTodo, parseTodoList, type Todo } from './todo.js';
+} from '../http/retryPolicy.js';
+import { parseJsonBytes } from '../core/jsonBody.js';
+import type { CallOptions } from '../core/callOptions.js';
+import type { FetchedTodoList, TodoApi } from '../core/todoApi.js';
+import { parseTodo, parseTodoList, type Todo } from '../core/todo.js';
 
 /** Per-call retry bookkeeping carried on the axios config from one attempt to the next. */
 interface RetryState {
@@ -37,27 +39,6 @@ export interface TodoApiClientOptions {
   /** Largest response body accepted. */
   readonly maxResponseBytes?: number;
   readonly retry?: RetryPolicy;
-}
-
-/** The list as the API sent it; parsed and validated only when asked. */
-export interface FetchedTodoList {
-  /** The body exactly as received. */
-  readonly body: Buffer;
-  /** Parses and validates the body; throws an ApiError naming what is wrong with it. */
-  parse(): Todo[];
-}
-
-/** The calls todo-sync makes to the protected ToDo list API. */
-export interface TodoApi {
-  /** GET the list (needs ToDoList.Read.All or ToDoList.ReadWrite.All). */
-  listTodos(): Promise<Todo[]>;
-  /**
-   * GET the list without parsing it: a sync first checks whether the bytes are the ones it
-   * stored last time, and parses only when they are not.
-   */
-  fetchTodoList(options?: { signal?: AbortSignal }): Promise<FetchedTodoList>;
-  /** POST a new todo (needs ToDoList.ReadWrite.All). */
-  addTodo(description: string, owner?: string): Promise<Todo>;
 }
 
 const READ_PERMISSION = 'ToDoList.Read.All';
@@ -148,11 +129,11 @@ export class TodoApiClient implements TodoApi {
     });
   }
 
-  async listTodos(): Promise<Todo[]> {
-    return (await this.fetchTodoList()).parse();
+  async listTodos(options: CallOptions = {}): Promise<Todo[]> {
+    return (await this.fetchTodoList(options)).parse();
   }
 
-  async fetchTodoList(options: { signal?: AbortSignal } = {}): Promise<FetchedTodoList> {
+  async fetchTodoList(options: CallOptions = {}): Promise<FetchedTodoList> {
     const url = this.endpoint;
     const { body, requestId } = await this.send('GET', url, undefined, READ_PERMISSION, options);
     return {
@@ -170,10 +151,10 @@ export class TodoApiClient implements TodoApi {
     };
   }
 
-  async addTodo(description: string, owner?: string): Promise<Todo> {
+  async addTodo(description: string, owner?: string, options: CallOptions = {}): Promise<Todo> {
     const payload = owner === undefined ? { description } : { description, owner };
     const url = this.endpoint;
-    const { body, requestId } = await this.send('POST', url, payload, WRITE_PERMISSION);
+    const { body, requestId } = await this.send('POST', url, payload, WRITE_PERMISSION, options);
     const parsed = parseTodo(this.parseJson(body, 'POST', url, requestId));
     if (!parsed.ok) {
       throw new ApiError(
@@ -190,9 +171,9 @@ export class TodoApiClient implements TodoApi {
     url: string,
     data: unknown,
     permission: string,
-    { signal }: { signal?: AbortSignal } = {},
+    { signal }: CallOptions = {},
   ): Promise<{ body: Buffer; requestId: string }> {
-    let token = await this.tokens.getToken();
+    let token = await this.tokens.getToken({ signal });
     for (let attempt = 1; ; attempt++) {
       const clientRequestId = randomUUID();
       try {
@@ -217,7 +198,7 @@ export class TodoApiClient implements TodoApi {
             url,
             tokenSource: token.source,
           });
-          token = await this.tokens.getToken({ forceRefresh: true });
+          token = await this.tokens.getToken({ forceRefresh: true, signal });
           continue;
         }
         throw this.toApiError(err, method, url, permission, clientRequestId, attempt > 1);

@@ -1,8 +1,18 @@
 import type { AppConfig } from '../config/appConfig.js';
 import type { Logger } from '../logging/logger.js';
-import type { Clock } from '../sync/clock.js';
+import type { Redactor } from '../logging/redact.js';
 import type { CredentialSource } from './credentialSource.js';
 import { environmentSecretSource } from './environmentSecretSource.js';
+import type { ExpiryWarnings } from './expiryWarning.js';
+
+/** What the credential sources share with the runtime that owns them. */
+export interface CredentialSourceContext {
+  readonly logger: Logger;
+  /** Learns the values the vault hands out. */
+  readonly redactor: Redactor;
+  /** Warn-once state for expiring credentials, kept for the runtime's life. */
+  readonly expiryWarnings: ExpiryWarnings;
+}
 
 /**
  * The credential source the config names. The vault and identity SDKs are imported only in
@@ -10,10 +20,10 @@ import { environmentSecretSource } from './environmentSecretSource.js';
  */
 export function createCredentialSource(
   config: AppConfig,
-  logger: Logger,
-  clock: Clock,
+  context: CredentialSourceContext,
 ): CredentialSource {
-  const { credential, azureClientId } = config;
+  const { credential, azureClientId, limits } = config;
+  const { logger, redactor, expiryWarnings } = context;
   switch (credential.kind) {
     case 'clientSecret':
       if (config.runningInAzure) {
@@ -37,13 +47,15 @@ export function createCredentialSource(
                 ? import('./keyVaultCertificateSource.js')
                 : import('./keyVaultSecretSource.js'),
             ]);
-          const vault = createKeyVaultSecretVault(
+          const vault = createKeyVaultSecretVault({
             vaultUrl,
-            new DefaultAzureCredential(
+            credential: new DefaultAzureCredential(
               azureClientId ? { managedIdentityClientId: azureClientId } : {},
             ),
-          );
-          const options = { vault, name, version, logger, clock };
+            redactor,
+            callTimeoutMs: limits.callTimeoutMs,
+          });
+          const options = { vault, name, version, logger, expiryWarnings };
           return 'keyVaultCertificateSource' in sources
             ? sources.keyVaultCertificateSource(options)
             : sources.keyVaultSecretSource(options);
@@ -62,6 +74,7 @@ export function createCredentialSource(
           return managedIdentityAssertionSource(
             new ManagedIdentityCredential(azureClientId ? { clientId: azureClientId } : {}),
             azureClientId,
+            limits.callTimeoutMs,
           );
         },
       );
@@ -80,7 +93,7 @@ function deferred(description: string, build: () => Promise<CredentialSource>): 
   };
   return {
     description,
-    load: async () => (await get()).load(),
-    reload: async () => (await get()).reload(),
+    load: async (options) => (await get()).load(options),
+    reload: async (options) => (await get()).reload(options),
   };
 }

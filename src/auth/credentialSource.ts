@@ -1,4 +1,5 @@
 import type { NodeAuthOptions } from '@azure/msal-node';
+import type { CallOptions } from '../core/callOptions.js';
 
 /** The credential part of MSAL's auth options: exactly one of secret, certificate or assertion. */
 export type MsalCredential = Pick<
@@ -14,11 +15,11 @@ export interface CredentialSource {
   /** Says what the credential is and where it comes from, for logs; never the value. */
   readonly description: string;
   /** Returns the credential, loading it on first use. */
-  load(): Promise<MsalCredential>;
+  load(options?: CallOptions): Promise<MsalCredential>;
   /**
    * Called when the identity provider rejected the credential. Returns true when fresh
    * material was loaded (e.g. a rotated secret), so one retry with a rebuilt client is
    * worthwhile; false when nothing can change.
    */
-  reload(): Promise<boolean>;
+  reload(options?: CallOptions): Promise<boolean>;
 }

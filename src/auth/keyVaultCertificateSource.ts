@@ -1,3 +1,4 @@
+import type { CallOptions } from '../core/callOptions.js';
 import { VaultError } from '../errors.js';
 import { CERTIFICATE_CONTENT_TYPES } from './certificateContentTypes.js';
 import {
@@ -7,7 +8,6 @@ import {
   type CertificateMaterial,
 } from './certificateMaterial.js';
 import type { CredentialSource, MsalCredential } from './credentialSource.js';
-import { warnIfExpiringSoon } from './expiryWarning.js';
 import type { VaultSourceOptions } from './vaultSourceOptions.js';
 
 /**
@@ -15,7 +15,7 @@ import type { VaultSourceOptions } from './vaultSourceOptions.js';
  * key), parsed in-process, cached for the process, re-read only after a rejection (rotation).
  */
 export function keyVaultCertificateSource(options: VaultSourceOptions): CredentialSource {
-  const { vault, name, version, logger, clock } = options;
+  const { vault, name, version, logger, expiryWarnings } = options;
   let current: CertificateMaterial | undefined;
   const fail = (message: string): VaultError =>
     new VaultError(`The certificate "${name}" in Key Vault ${vault.vaultUrl} ${message}`, {
@@ -23,8 +23,8 @@ export function keyVaultCertificateSource(options: VaultSourceOptions): Credenti
       item: name,
     });
 
-  const read = async (): Promise<CertificateMaterial> => {
-    const secret = await vault.getSecret(name, version);
+  const read = async (call: CallOptions): Promise<CertificateMaterial> => {
+    const secret = await vault.getSecret(name, version, call);
     const type = secret.contentType?.toLowerCase();
     if (!type || !CERTIFICATE_CONTENT_TYPES.has(type)) {
       throw fail(
@@ -43,7 +43,7 @@ export function keyVaultCertificateSource(options: VaultSourceOptions): Credenti
       secret.expiresOn && secret.expiresOn < material.notAfter
         ? secret.expiresOn
         : material.notAfter;
-    warnIfExpiringSoon(logger, clock, {
+    expiryWarnings.check({
       key: `${vault.vaultUrl}/certificates/${name}/${material.thumbprintSha256}`,
       what: `The certificate "${name}" in Key Vault ${vault.vaultUrl}`,
       expiresOn,
@@ -54,8 +54,8 @@ export function keyVaultCertificateSource(options: VaultSourceOptions): Credenti
 
   return {
     description: `certificate "${name}" from Key Vault ${vault.vaultUrl}`,
-    async load(): Promise<MsalCredential> {
-      current ??= await read();
+    async load(call: CallOptions = {}): Promise<MsalCredential> {
+      current ??= await read(call);
       return {
         clientCertificate: {
           thumbprintSha256: current.thumbprintSha256,
@@ -64,9 +64,9 @@ export function keyVaultCertificateSource(options: VaultSourceOptions): Credenti
         },
       };
     },
-    async reload(): Promise<boolean> {
+    async reload(call: CallOptions = {}): Promise<boolean> {
       const previous = current?.thumbprintSha256;
-      current = await read();
+      current = await read(call);
       return current.thumbprintSha256 !== previous;
     },
   };

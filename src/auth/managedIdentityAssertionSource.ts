@@ -1,5 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
+import { boundedSignal } from '../core/boundedSignal.js';
+import { AuthError } from '../errors.js';
 import type { CredentialSource, MsalCredential } from './credentialSource.js';
+import { currentTokenCall } from './tokenCallContext.js';
 
 /** The audience Entra requires of a managed-identity token used as a federated credential. */
 export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
@@ -13,12 +16,34 @@ export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
 export function managedIdentityAssertionSource(
   credential: TokenCredential,
   clientId: string | undefined,
+  callTimeoutMs: number,
 ): CredentialSource {
   const credentialOptions: MsalCredential = {
     clientAssertion: async () => {
-      const token = await credential.getToken(TOKEN_EXCHANGE_SCOPE);
-      if (!token) throw new Error('the managed identity returned no token for the assertion');
-      return token.token;
+      // MSAL calls this without a signal: the token request's deadline comes through its context.
+      const call = currentTokenCall();
+      const limit = boundedSignal(
+        call?.signal,
+        callTimeoutMs,
+        () =>
+          new AuthError(
+            `The managed-identity endpoint did not give a token for the federated credential within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS).`,
+          ),
+      );
+      try {
+        const token = await credential.getToken(TOKEN_EXCHANGE_SCOPE, {
+          abortSignal: limit.signal,
+        });
+        if (!token) throw new Error('the managed identity returned no token for the assertion');
+        return token.token;
+      } catch (err) {
+        if (call && limit.signal.aborted && limit.signal.reason instanceof AuthError) {
+          call.failure = limit.signal.reason;
+        }
+        throw err;
+      } finally {
+        limit.dispose();
+      }
     },
   };
   return {

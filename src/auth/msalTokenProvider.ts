@@ -1,10 +1,14 @@
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
 import type { AuthorityConfig } from '../config/appConfig.js';
+import type { Clock } from '../core/clock.js';
+import type { AccessToken, TokenProvider, TokenRequest } from '../core/tokenProvider.js';
 import { AuthError, TodoSyncError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retryPolicy.js';
 import type { Logger } from '../logging/logger.js';
 import type { CredentialSource } from './credentialSource.js';
 import { isCredentialRejected, toAuthError } from './msalErrors.js';
-import type { AccessToken, TokenProvider } from './tokenProvider.js';
+import { createMsalNetworkClient } from './msalNetworkClient.js';
+import { runTokenCall, type TokenCall } from './tokenCallContext.js';
 
 /**
  * MSAL warnings that are expected for app-only tokens: client-credential responses carry no
@@ -18,6 +22,10 @@ export interface MsalTokenProviderOptions {
   readonly scope: string;
   readonly credentials: CredentialSource;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /** Each attempt of a token (or discovery) request. */
+  readonly attemptTimeoutMs: number;
+  readonly retry?: RetryPolicy;
 }
 
 /**
@@ -28,30 +36,55 @@ export interface MsalTokenProviderOptions {
  */
 export class MsalTokenProvider implements TokenProvider {
   private client: Promise<ConfidentialClientApplication> | undefined;
+  private readonly networkClient: INetworkModule;
 
-  constructor(private readonly options: MsalTokenProviderOptions) {}
+  constructor(private readonly options: MsalTokenProviderOptions) {
+    this.networkClient = createMsalNetworkClient({
+      policy: options.retry ?? DEFAULT_RETRY_POLICY,
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      logger: options.logger,
+      clock: options.clock,
+    });
+  }
 
-  async getToken(request: { forceRefresh?: boolean } = {}): Promise<AccessToken> {
+  async getToken(request: TokenRequest = {}): Promise<AccessToken> {
+    const { signal } = request;
     try {
-      return await this.acquire(request.forceRefresh ?? false);
+      return await this.acquire(request.forceRefresh ?? false, signal);
     } catch (first) {
       const error = this.convert(first);
       if (!(error instanceof AuthError) || !isCredentialRejected(error)) throw error;
-      if (!(await this.options.credentials.reload())) throw error;
+      if (!(await this.options.credentials.reload({ signal }))) throw error;
       this.options.logger.warn('credential rejected; retrying once with reloaded credential', {
         credential: this.options.credentials.description,
       });
       this.client = undefined;
       try {
-        return await this.acquire(true);
+        return await this.acquire(true, signal);
       } catch (second) {
         throw this.convert(second);
       }
     }
   }
 
-  private async acquire(skipCache: boolean): Promise<AccessToken> {
-    const client = await this.getClient();
+  /**
+   * One MSAL request in a token call context of its own, which carries the deadline to our
+   * network client and assertion callback, and brings back their errors in our words.
+   */
+  private async acquire(skipCache: boolean, signal: AbortSignal | undefined): Promise<AccessToken> {
+    const call: TokenCall = { signal, failure: undefined };
+    try {
+      return await runTokenCall(call, () => this.acquireInContext(skipCache, signal));
+    } catch (err) {
+      throw call.failure ?? err;
+    }
+  }
+
+  private async acquireInContext(
+    skipCache: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<AccessToken> {
+    const client = await this.getClient(signal);
     const result = await client.acquireTokenByClientCredential({
       scopes: [this.options.scope],
       skipCache,
@@ -68,9 +101,9 @@ export class MsalTokenProvider implements TokenProvider {
     return { token: result.accessToken, expiresOn: result.expiresOn ?? undefined, source };
   }
 
-  private getClient(): Promise<ConfidentialClientApplication> {
+  private getClient(signal: AbortSignal | undefined): Promise<ConfidentialClientApplication> {
     if (!this.client) {
-      const pending = this.createClient();
+      const pending = this.createClient(signal);
       // A failed load (e.g. vault unreachable) must not be cached for the process's life.
       pending.catch(() => {
         if (this.client === pending) this.client = undefined;
@@ -80,9 +113,11 @@ export class MsalTokenProvider implements TokenProvider {
     return this.client;
   }
 
-  private async createClient(): Promise<ConfidentialClientApplication> {
+  private async createClient(
+    signal: AbortSignal | undefined,
+  ): Promise<ConfidentialClientApplication> {
     const { clientId, authority, credentials, logger } = this.options;
-    const credential = await credentials.load();
+    const credential = await credentials.load({ signal });
     logger.debug('building MSAL client', {
       authority: authority.url,
       credential: credentials.description,
@@ -95,6 +130,7 @@ export class MsalTokenProvider implements TokenProvider {
         ...credential,
       },
       system: {
+        networkClient: this.networkClient,
         loggerOptions: {
           logLevel: LogLevel.Warning,
           piiLoggingEnabled: false,

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
-import type { Clock } from '../sync/clock.js';
 import type { SecretVault } from '../vault/secretVault.js';
+import type { ExpiryWarnings } from './expiryWarning.js';
 
 /** What a Key Vault credential source needs: the vault, the item, and where to warn. */
 export interface VaultSourceOptions {
@@ -9,5 +9,6 @@ export interface VaultSourceOptions {
   /** A pinned version, or undefined for the current one. */
   readonly version: string | undefined;
   readonly logger: Logger;
-  readonly clock: Clock;
+  /** The runtime's warn-once record of expiring credentials. */
+  readonly expiryWarnings: ExpiryWarnings;
 }

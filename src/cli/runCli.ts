@@ -1,7 +1,8 @@
-import { loadConfig, type SettingsSource } from '../config/loadConfig.js';
-import { TodoSyncError } from '../errors.js';
+import { loadConfig, secretSettingValues, type SettingsSource } from '../config/loadConfig.js';
+import { boundedSignal } from '../core/boundedSignal.js';
+import { RunTimeoutError, TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
-import { processRedactor } from '../logging/redact.js';
+import { Redactor } from '../logging/redact.js';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { mergeSettings, readLocalSettings } from './localSettings.js';
 import { parseCliArgs, USAGE } from './parseCliArgs.js';
@@ -20,6 +21,8 @@ export function exitCodeFor(err: unknown): 1 | 2 {
 
 /** Runs one CLI command; returns the exit code. Output JSON goes to stdout, the rest to stderr. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Scrubs the error line too; learns the settings' secrets once they are read.
+  let redactor = new Redactor();
   try {
     const command = parseCliArgs(argv);
     if (command.op === 'help') {
@@ -33,28 +36,47 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         `todo-sync: note: local.settings.json sets NODE_EXTRA_CA_CERTS, but Node reads it only at start; run with NODE_EXTRA_CA_CERTS=${caFile} in the environment to trust that CA.\n`,
       );
     }
-    const config = loadConfig(mergeSettings(local, io.env));
+    const settings = mergeSettings(local, io.env);
+    redactor = new Redactor(secretSettingValues(settings));
+    const config = loadConfig(settings);
     const runtime = createRuntime(config, {
-      logger: createStderrLogger(command.verbose ? 'info' : 'warn'),
+      logger: createStderrLogger(command.verbose ? 'info' : 'warn', redactor),
+      redactor,
     });
     let result: unknown;
-    switch (command.op) {
-      case 'getToDos':
-        result = await runtime.api.listTodos();
-        break;
-      case 'addToDo':
-        result = await runtime.api.addTodo(command.description, command.owner);
-        break;
-      case 'sync':
-        result = await runtime.sync('cli');
-        await runtime.settled();
-        break;
+    if (command.op === 'sync') {
+      // A sync bounds itself (SYNC_TIMEOUT_SECONDS) and answers once all of it is stored.
+      result = await runtime.sync('cli');
+    } else {
+      // The same budget for the single calls, so a stalled peer never holds a script for ever.
+      const seconds = (config.limits.runTimeoutMs / 1000).toString();
+      const budget = boundedSignal(
+        undefined,
+        config.limits.runTimeoutMs,
+        () =>
+          new RunTimeoutError(
+            `--op ${command.op} ran out of its ${seconds} s budget (SYNC_TIMEOUT_SECONDS).`,
+            [command.op],
+          ),
+      );
+      try {
+        result =
+          command.op === 'getToDos'
+            ? await runtime.api.listTodos({ signal: budget.signal })
+            : await runtime.api.addTodo(command.description, command.owner, {
+                signal: budget.signal,
+              });
+      } catch (err) {
+        throw budget.signal.reason instanceof RunTimeoutError ? budget.signal.reason : err;
+      } finally {
+        budget.dispose();
+      }
     }
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : 'unknown error';
-    io.stderr(`todo-sync: ${processRedactor.redact(message)}\n`);
+    io.stderr(`todo-sync: ${redactor.redact(message)}\n`);
     return exitCodeFor(err);
   }
 }

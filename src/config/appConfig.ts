@@ -14,6 +14,17 @@ export interface AppConfig {
   /** Unset when no storage setting is present: only a sync needs storage. */
   readonly storage: StorageConfig | undefined;
   readonly syncContainer: string;
+  readonly limits: LimitsConfig;
+  /** The values of the secret settings, for the runtime's redactor; never shown. */
+  readonly secretValues: readonly string[];
+}
+
+/** Time bounds: every run and every outbound call ends within them. */
+export interface LimitsConfig {
+  /** SYNC_TIMEOUT_SECONDS: a whole sync. */
+  readonly runTimeoutMs: number;
+  /** CALL_TIMEOUT_SECONDS: one attempt of an outbound call, or one storage operation. */
+  readonly callTimeoutMs: number;
 }
 
 export interface AuthorityConfig {

@@ -2,8 +2,13 @@
 // carries about 17 KB of it instead of 450 KB (config is parsed at every cold start).
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
-import { processRedactor } from '../logging/redact.js';
-import type { AppConfig, AuthorityConfig, CredentialConfig, StorageConfig } from './appConfig.js';
+import type {
+  AppConfig,
+  AuthorityConfig,
+  CredentialConfig,
+  LimitsConfig,
+  StorageConfig,
+} from './appConfig.js';
 import { isLoopbackHost } from './loopback.js';
 import { SETTINGS, settingSpec, type SettingName } from './settings.js';
 
@@ -327,6 +332,46 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
   };
 }
 
+const DEFAULT_LIMITS: LimitsConfig = { runTimeoutMs: 120_000, callTimeoutMs: 15_000 };
+
+/** Whole seconds within [min, max], or undefined (and a problem reported) when not. */
+function seconds(
+  env: SettingsSource,
+  name: SettingName,
+  range: { min: number; max: number },
+  ctx: Payload,
+): number | undefined {
+  const value = setting(env, name);
+  if (value === undefined) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= range.min && n <= range.max)) {
+    report(
+      ctx,
+      `${name} must be a whole number of seconds from ${range.min.toString()} to ${range.max.toString()}, e.g. ${example(name)}.`,
+    );
+    return undefined;
+  }
+  return n * 1000;
+}
+
+/**
+ * The run budget and the per-call bound. The run budget stays under the host's functionTimeout
+ * (host.json: 10 min); a call must fit in the run.
+ */
+function parseLimits(env: SettingsSource, ctx: Payload): LimitsConfig {
+  const runTimeoutMs =
+    seconds(env, 'SYNC_TIMEOUT_SECONDS', { min: 1, max: 540 }, ctx) ?? DEFAULT_LIMITS.runTimeoutMs;
+  const callTimeoutMs =
+    seconds(env, 'CALL_TIMEOUT_SECONDS', { min: 1, max: 120 }, ctx) ?? DEFAULT_LIMITS.callTimeoutMs;
+  if (callTimeoutMs > runTimeoutMs) {
+    report(
+      ctx,
+      'CALL_TIMEOUT_SECONDS is longer than SYNC_TIMEOUT_SECONDS: one call must fit in the run; lower CALL_TIMEOUT_SECONDS or raise SYNC_TIMEOUT_SECONDS.',
+    );
+  }
+  return { runTimeoutMs, callTimeoutMs };
+}
+
 /** Parses `text(name)`'s value on into a typed one. */
 function parsed<T>(name: SettingName, parse: (value: string, ctx: Payload) => T) {
   return z.pipe(text(name), z.transform(parse));
@@ -351,7 +396,12 @@ const schema = z.pipe(
     ),
   }),
   z.transform(
-    (env): Omit<AppConfig, 'storage' | 'credential' | 'azureClientId' | 'runningInAzure'> => ({
+    (
+      env,
+    ): Omit<
+      AppConfig,
+      'storage' | 'credential' | 'azureClientId' | 'runningInAzure' | 'limits' | 'secretValues'
+    > => ({
       clientId: env.CLIENT_ID,
       authority: env.AUTHORITY,
       apiEndpoint: env.API_ENDPOINT,
@@ -363,28 +413,31 @@ const schema = z.pipe(
 
 const storageSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseStorage));
 const credentialSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseCredential));
+const limitsSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseLimits));
 
 /**
  * Parses and validates the settings once. Every problem is reported together, each naming its
- * setting and a right value; secret values are registered with the redactor and never echoed.
+ * setting and a right value; secret values are never echoed (see secretSettingValues).
  */
 export function loadConfig(source: SettingsSource): AppConfig {
-  for (const spec of SETTINGS) {
-    if (spec.secret) processRedactor.add(source[spec.name]?.trim());
-  }
   const core = schema.safeParse(source);
   const credential = credentialSchema.safeParse(source);
   const storage = storageSchema.safeParse(source);
-  const problems = [core, credential, storage].flatMap((r) =>
+  const limits = limitsSchema.safeParse(source);
+  const problems = [core, credential, storage, limits].flatMap((r) =>
     r.success ? [] : r.error.issues.map((i) => i.message),
   );
-  if (!core.success || !credential.success || !storage.success) throw new ConfigError(problems);
+  if (!core.success || !credential.success || !storage.success || !limits.success) {
+    throw new ConfigError(problems);
+  }
   return {
     ...core.data,
     credential: credential.data,
     azureClientId: source.AZURE_CLIENT_ID?.trim() || undefined,
     runningInAzure: Boolean(source.WEBSITE_INSTANCE_ID),
     storage: storage.data,
+    limits: limits.data,
+    secretValues: secretSettingValues(source),
   };
 }
 
@@ -396,4 +449,12 @@ export function requireStorage(config: AppConfig): StorageConfig {
     ]);
   }
   return config.storage;
+}
+
+/** The values of the secret-bearing settings, for the redactor that scrubs every output. */
+export function secretSettingValues(source: SettingsSource): string[] {
+  return SETTINGS.flatMap((spec) => {
+    const value = spec.secret ? source[spec.name]?.trim() : undefined;
+    return value ? [value] : [];
+  });
 }

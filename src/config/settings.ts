@@ -128,6 +128,22 @@ export const SETTINGS = [
     inAzure: 'required',
   },
   {
+    name: 'SYNC_TIMEOUT_SECONDS',
+    description:
+      "A sync's whole time budget: lock, token, API calls, snapshot and records (default 120). A run that exceeds it fails, naming what it was waiting for, records the failure and releases the lock. Keep it under the host's functionTimeout; HTTP answers are cut at 230 s.",
+    example: '120',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'CALL_TIMEOUT_SECONDS',
+    description:
+      'The bound on each attempt of an outbound call (token, API, Key Vault, managed identity) and on each storage operation, headers and body included (default 15).',
+    example: '15',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'AzureWebJobsStorage',
     description:
       'Storage connection string (local: UseDevelopmentStorage=true or an Azurite string). In Azure use the identity-based AzureWebJobsStorage__* settings instead.',

@@ -7,38 +7,41 @@ import {
 import { invocationLogger } from '../adapters/invocationLogger.js';
 import { notFoundProblem, problemResponse } from '../adapters/problemDetails.js';
 import { withLogger } from '../logging/logContext.js';
-import { getProcessRuntime } from '../runtime/processRuntime.js';
+import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntime.js';
 
 /**
  * Manual sync. `POST /api/sync` runs a sync (joining one in flight on this instance) and
- * returns its summary; `GET /api/sync` returns the last run's record. The body is ignored.
+ * returns its summary once the snapshot, the status and the run record are stored and the lock
+ * released; `GET /api/sync` returns the last run's record. The body is ignored.
  */
-export async function syncTodos(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const logger = invocationLogger(context);
-  return withLogger(logger, async () => {
-    try {
-      const runtime = getProcessRuntime();
-      if (request.method === 'GET') {
-        const last = await runtime.lastRun();
-        return last
-          ? { status: 200, jsonBody: last }
-          : notFoundProblem('No sync has run yet.', context.invocationId);
+export function syncTodosHandler(
+  processRuntime: () => ProcessRuntime,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const { redactor, runtime } = processRuntime();
+    const logger = invocationLogger(context, redactor);
+    return withLogger(logger, async () => {
+      try {
+        if (request.method === 'GET') {
+          const last = await runtime().lastRun();
+          return last
+            ? { status: 200, jsonBody: last }
+            : notFoundProblem('No sync has run yet.', context.invocationId);
+        }
+        return { status: 200, jsonBody: await runtime().sync('http') };
+      } catch (err) {
+        const response = problemResponse(err, context.invocationId, redactor);
+        logger.error(`sync request failed with ${(response.status ?? 500).toString()}`, {
+          reason: err instanceof Error ? err.message : 'unknown error',
+        });
+        return response;
       }
-      // Answered once the snapshot is safe; the run's status, history record and the lock's
-      // release finish right after (see runSync), without holding up the caller.
-      return { status: 200, jsonBody: await runtime.sync('http') };
-    } catch (err) {
-      const response = problemResponse(err, context.invocationId);
-      logger.error(`sync request failed with ${response.status ?? 500}`, {
-        reason: err instanceof Error ? err.message : 'unknown error',
-      });
-      return response;
-    }
-  });
+    });
+  };
 }
+
+/** The handler the host calls: over the process's runtime. */
+export const syncTodos = syncTodosHandler(getProcessRuntime);
 
 app.http('syncTodos', {
   route: 'sync',

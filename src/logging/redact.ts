@@ -26,8 +26,16 @@ const PATTERNS: readonly [RegExp, string][] = [
   ],
 ];
 
+/**
+ * Scrubs secrets from text. One per runtime (the process's, or a test's): it learns the values of
+ * the secret settings and of whatever the vault hands out, and scrubs known credential shapes.
+ */
 export class Redactor {
   private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const secret of secrets) this.add(secret);
+  }
 
   /** Remembers a secret value so that it is scrubbed wherever it appears. */
   add(secret: string | undefined): void {
@@ -44,6 +52,3 @@ export class Redactor {
     return out;
   }
 }
-
-/** The process's redactor: config registers its secret values here when it is loaded. */
-export const processRedactor = new Redactor();

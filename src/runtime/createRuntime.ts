@@ -1,50 +1,79 @@
 import { randomUUID } from 'node:crypto';
-import { TodoApiClient, type TodoApi } from '../api/todoApiClient.js';
+import { TodoApiClient } from '../api/todoApiClient.js';
 import { createCredentialSource } from '../auth/createCredentialSource.js';
+import { ExpiryWarnings } from '../auth/expiryWarning.js';
 import { MsalTokenProvider } from '../auth/msalTokenProvider.js';
-import type { TokenProvider } from '../auth/tokenProvider.js';
 import type { AppConfig } from '../config/appConfig.js';
 import { requireStorage } from '../config/loadConfig.js';
-import type { Logger } from '../logging/logger.js';
-import type { SyncStore } from '../store/syncStore.js';
-import { systemClock, type Clock } from '../sync/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { CallOptions } from '../core/callOptions.js';
+import type { SyncStore } from '../core/syncStore.js';
+import type { RunRecord, SyncSummary, SyncTrigger } from '../core/syncRecords.js';
+import type { TodoApi } from '../core/todoApi.js';
+import type { TokenProvider } from '../core/tokenProvider.js';
+import { redactingLogger, type Logger } from '../logging/logger.js';
+import { Redactor } from '../logging/redact.js';
 import { runSync } from '../sync/runSync.js';
 import { SyncCoordinator } from '../sync/syncCoordinator.js';
-import type { RunRecord, SyncSummary, SyncTrigger } from '../sync/syncRecords.js';
 
-/** Everything a trigger needs, built once per process from one config. */
+/**
+ * Everything a trigger needs, built once per process from one config. It owns the state that
+ * lives as long as the process: the MSAL client (and its token cache), the redactor that knows
+ * every secret seen, the warn-once record of expiring credentials, the store's snapshot copy and
+ * the snapshot version the last run ended with.
+ */
 export interface Runtime {
   readonly config: AppConfig;
   readonly tokens: TokenProvider;
   readonly api: TodoApi;
-  /** Runs a sync, or joins the one in flight on this instance. */
-  sync(trigger: SyncTrigger): Promise<SyncSummary>;
+  /** Scrubs the secret settings' values, whatever the vault handed out, and credential shapes. */
+  readonly redactor: Redactor;
   /**
-   * Resolves once the syncs that have answered have settled: status and run record written,
-   * lock released (a sync answers before that). Does not wait for one still in flight; never
-   * rejects.
+   * Runs a sync, or joins the one in flight on this instance. Resolves once everything the run
+   * does is stored (snapshot, status, run record) and its lock released.
    */
-  settled(): Promise<void>;
-  lastRun(): Promise<RunRecord | undefined>;
+  sync(trigger: SyncTrigger): Promise<SyncSummary>;
+  /** The last run's record, as `GET /api/sync` answers it. */
+  lastRun(options?: CallOptions): Promise<RunRecord | undefined>;
 }
 
 export interface RuntimeOptions {
+  /** Where the runtime logs; it scrubs the runtime's secrets before this logger sees a line. */
   readonly logger: Logger;
+  /** The redactor to teach the secrets to (default: a new one). */
+  readonly redactor?: Redactor;
   readonly clock?: Clock;
   readonly newRunId?: () => string;
 }
 
+/** Writing a failed run's record after its budget is spent: a few storage round trips. */
+const CLEANUP_BUDGET_MS = 10_000;
+
 export function createRuntime(config: AppConfig, options: RuntimeOptions): Runtime {
-  const { logger } = options;
+  const redactor = options.redactor ?? new Redactor();
+  for (const secret of config.secretValues) redactor.add(secret);
+  const logger = redactingLogger(options.logger, redactor);
   const clock = options.clock ?? systemClock;
+  const { callTimeoutMs } = config.limits;
   const tokens = new MsalTokenProvider({
     clientId: config.clientId,
     authority: config.authority,
     scope: config.scope,
-    credentials: createCredentialSource(config, logger, clock),
+    credentials: createCredentialSource(config, {
+      logger,
+      redactor,
+      expiryWarnings: new ExpiryWarnings(logger, clock),
+    }),
     logger,
+    clock,
+    attemptTimeoutMs: callTimeoutMs,
   });
-  const api = new TodoApiClient({ endpoint: config.apiEndpoint, tokens, logger });
+  const api = new TodoApiClient({
+    endpoint: config.apiEndpoint,
+    tokens,
+    logger,
+    timeoutMs: callTimeoutMs,
+  });
 
   // Storage is loaded on first use: the CLI's getToDos never needs it.
   let store: Promise<SyncStore> | undefined;
@@ -57,22 +86,33 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
           import('../store/blobSyncStore.js'),
         ]);
         const service = await createBlobServiceClient(storage);
-        return new BlobSyncStore({ service, containerName: config.syncContainer, logger });
+        return new BlobSyncStore({
+          service,
+          containerName: config.syncContainer,
+          logger,
+          callTimeoutMs,
+        });
       })();
     }
     return store;
   };
 
-  const coordinator = new SyncCoordinator(async (trigger) =>
+  const newRunId = options.newRunId ?? randomUUID;
+  const coordinator = new SyncCoordinator(async (request) =>
     runSync(
       {
         api,
         store: await getStore(),
         clock,
         logger,
-        newRunId: options.newRunId ?? randomUUID,
+        newRunId,
+        limits: {
+          runBudgetMs: config.limits.runTimeoutMs,
+          runBudgetSetting: 'SYNC_TIMEOUT_SECONDS',
+          cleanupBudgetMs: CLEANUP_BUDGET_MS,
+        },
       },
-      trigger,
+      request,
     ),
   );
 
@@ -80,13 +120,8 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     config,
     tokens,
     api,
+    redactor,
     sync: (trigger) => coordinator.run(trigger),
-    settled: () => coordinator.settled(),
-    lastRun: async () => {
-      // A sync answers before its status is written: wait for that (not for a run still in
-      // flight), so this instance reads back its own latest run.
-      await coordinator.settled();
-      return (await getStore()).readLastRun();
-    },
+    lastRun: async (callOptions) => (await getStore()).readLastRun(callOptions),
   };
 }

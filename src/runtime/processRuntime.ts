@@ -1,27 +1,54 @@
-import { loadConfig, type SettingsSource } from '../config/loadConfig.js';
+import { loadConfig, secretSettingValues, type SettingsSource } from '../config/loadConfig.js';
 import { routedLogger } from '../logging/logContext.js';
 import { createStderrLogger } from '../logging/logger.js';
+import { Redactor } from '../logging/redact.js';
 import { createRuntime, type Runtime } from './createRuntime.js';
 
-let runtime: { value: Runtime } | { error: unknown } | undefined;
+/** What the function triggers share in one process. */
+export interface ProcessRuntime {
+  /**
+   * Scrubs every output of the process, the function's answers and log lines included. It
+   * exists even when the settings are wrong, and knows the secret settings' values either way.
+   */
+  readonly redactor: Redactor;
+  /**
+   * The runtime (one MSAL client, one token cache), built from the settings on first use. A
+   * config error is thrown again on every call: settings do not change under a running process,
+   * and every invocation should report the same error.
+   */
+  readonly runtime: () => Runtime;
+}
 
-/**
- * The process's one runtime (one MSAL client, one token cache), built from the settings on
- * first use and shared by every trigger. A config error is kept too: settings do not change
- * under a running process, and every invocation should report the same error.
- */
-export function getProcessRuntime(source: SettingsSource = process.env): Runtime {
-  if (!runtime) {
-    try {
-      runtime = {
-        value: createRuntime(loadConfig(source), {
-          logger: routedLogger(createStderrLogger('info')),
-        }),
-      };
-    } catch (error) {
-      runtime = { error };
-    }
-  }
-  if ('error' in runtime) throw runtime.error;
-  return runtime.value;
+/** A process runtime over `source` (the process's environment, or a test's settings). */
+export function createProcessRuntime(source: SettingsSource): ProcessRuntime {
+  const redactor = new Redactor(secretSettingValues(source));
+  let built: { value: Runtime } | { error: unknown } | undefined;
+  return {
+    redactor,
+    runtime: () => {
+      if (!built) {
+        try {
+          built = {
+            value: createRuntime(loadConfig(source), {
+              logger: routedLogger(createStderrLogger('info', redactor)),
+              redactor,
+            }),
+          };
+        } catch (error) {
+          built = { error };
+        }
+      }
+      if ('error' in built) throw built.error;
+      return built.value;
+    },
+  };
+}
+
+// The one piece of process-wide state the app keeps: the process's runtime, built on first use.
+let processRuntime: ProcessRuntime | undefined;
+
+/** The process's runtime over `process.env`, shared by every trigger of this process. */
+export function getProcessRuntime(): ProcessRuntime {
+  processRuntime ??= createProcessRuntime(process.env);
+  return processRuntime;
 }

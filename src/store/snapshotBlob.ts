@@ -1,8 +1,8 @@
-import { parseJsonBytes } from '../api/jsonBody.js';
-import { parseTodoList } from '../api/todo.js';
+import { parseJsonBytes } from '../core/jsonBody.js';
+import { parseTodoList } from '../core/todo.js';
 import { StorageError } from '../errors.js';
-import { bodyDigest } from '../sync/bodyDigest.js';
-import type { Snapshot } from '../sync/syncRecords.js';
+import { bodyDigest } from '../core/bodyDigest.js';
+import type { Snapshot } from '../core/syncRecords.js';
 
 /**
  * How a snapshot is stored. The blob is the API's body byte for byte, so writing it costs no

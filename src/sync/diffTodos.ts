@@ -1,4 +1,4 @@
-import type { Todo, TodoId } from '../api/todo.js';
+import type { Todo, TodoId } from '../core/todo.js';
 
 export interface TodoDiff {
   readonly added: TodoId[];

@@ -1,12 +1,28 @@
 import { setImmediate } from 'node:timers/promises';
-import type { FetchedTodoList, TodoApi } from '../api/todoApiClient.js';
-import { ensureError, TodoSyncError } from '../errors.js';
+import { bodyDigest } from '../core/bodyDigest.js';
+import { boundedSignal } from '../core/boundedSignal.js';
+import type { Clock } from '../core/clock.js';
+import type { SyncLock, SyncStore } from '../core/syncStore.js';
+import type { RunRecord, SyncSummary, SyncTrigger } from '../core/syncRecords.js';
+import type { FetchedTodoList, TodoApi } from '../core/todoApi.js';
+import { ensureError, StorageError, TodoSyncError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { SyncLock, SyncStore } from '../store/syncStore.js';
-import type { Clock } from './clock.js';
-import { bodyDigest } from './bodyDigest.js';
 import { diffTodos, type TodoDiff } from './diffTodos.js';
-import type { RunRecord, SyncRun, SyncSummary, SyncTrigger } from './syncRecords.js';
+import { canUseEarlyFetch } from './earlyFetch.js';
+import { RunDeadline } from './runDeadline.js';
+
+/** How long a run may take. */
+export interface SyncLimits {
+  /** The whole run: lock, token, API, snapshot and records. */
+  readonly runBudgetMs: number;
+  /** The setting that sets `runBudgetMs`, named when the budget runs out. */
+  readonly runBudgetSetting: string;
+  /**
+   * Writing a failed run's record once the run has ended (its budget may be spent): a failure
+   * is recorded even when the run timed out. The lock's release has its own bound (the store's).
+   */
+  readonly cleanupBudgetMs: number;
+}
 
 export interface SyncDependencies {
   readonly api: TodoApi;
@@ -14,54 +30,88 @@ export interface SyncDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newRunId: () => string;
+  readonly limits: SyncLimits;
+}
+
+export interface SyncRequest {
+  readonly trigger: SyncTrigger;
+  /**
+   * The snapshot version this process last read or wrote, if any: when the lock shows it is
+   * still current, a GET started before the lock may be used (see canUseEarlyFetch).
+   */
+  readonly knownSnapshotVersion: string | undefined;
+}
+
+export interface SyncOutcome {
+  readonly summary: SyncSummary;
+  /** The snapshot version the run ended with (read or written): the next run's known version. */
+  readonly snapshotVersion: string | undefined;
 }
 
 /**
  * One sync: take the lock, GET the list, compare with the last snapshot, store the new
- * snapshot (only when it changed) and a run record. A failed run writes a failure record and
- * leaves the last snapshot untouched. A held lock throws LockHeldError and records nothing.
+ * snapshot (only when it changed), store the run's status and history record, release the lock,
+ * and only then answer. So an answer (HTTP, CLI, timer) means everything is stored, and nothing
+ * of the run is left running after it. A failed run stores a failure record, leaves the last
+ * snapshot untouched and releases the lock before it throws. A held lock throws LockHeldError
+ * and records nothing (the run that holds it records its own outcome).
  *
- * Which GET may be used: one that started after the last snapshot was written. A process that
- * wrote (or read) the snapshot last time starts its GET together with taking the lock, and uses
- * it only if the lock shows that nobody has written the snapshot since; otherwise, and in a
- * process with no copy yet, the GET starts once the lock is held. So a list older than the
- * stored one never overwrites it, and a warm run does not wait for the lock before its GET.
+ * The run has a time budget (`limits.runBudgetMs`) passed as one AbortSignal to every call; when
+ * it runs out, the run fails with a RunTimeoutError naming what it was waiting for.
+ *
+ * A warm process starts its GET together with taking the lock and uses it only if the lock shows
+ * that nobody has written the snapshot since this process last saw it; otherwise the GET starts
+ * once the lock is held. So a list older than the stored one never overwrites it.
  *
  * A body byte for byte equal to the stored one (same digest) is the list validated when it was
  * stored: it is not parsed again. Any other body is parsed, validated and compared by id, and
  * stored as it was sent, even when no todo changed (its order or formatting did).
- *
- * A success is answered as soon as its data is safe: the snapshot stored (or found unchanged).
- * Its bookkeeping follows in `settled`: the last run's status and the history record, then the
- * lock's release, so the status is still written under the lock. The runtime waits for it
- * before the next run and before reading the status, and the timer before it returns. A
- * failure is answered after all of it.
  */
-export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Promise<SyncRun> {
+export async function runSync(deps: SyncDependencies, request: SyncRequest): Promise<SyncOutcome> {
+  const deadline = new RunDeadline(deps.limits.runBudgetMs, deps.limits.runBudgetSetting);
+  try {
+    return await runWithin(deadline, deps, request);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function runWithin(
+  deadline: RunDeadline,
+  deps: SyncDependencies,
+  request: SyncRequest,
+): Promise<SyncOutcome> {
   const { api, store, clock, logger } = deps;
+  const { trigger, knownSnapshotVersion } = request;
+  const { signal } = deadline;
   const started = clock.now();
   const runId = deps.newRunId();
-  const early = store.hasSnapshotCopy() ? startEarlyGet(api) : undefined;
+  const early = knownSnapshotVersion === undefined ? undefined : startEarlyFetch(api, signal);
   let lock: SyncLock;
   try {
     // The GET is the long pole: let it go out (its token comes from MSAL's cache without I/O)
     // before the lease request.
     if (early) await setImmediate();
-    lock = await store.acquireLock();
+    lock = await deadline.wait('the sync lock (Blob Storage)', store.acquireLock({ signal }));
   } catch (err) {
-    early?.drop();
-    throw err;
+    await early?.drop();
+    throw deadline.expired ?? err;
   }
   logger.info('sync started', { runId, trigger });
   try {
     let fetching: Promise<FetchedTodoList>;
-    if (early && lock.snapshotCopyIsCurrent) {
+    if (early && canUseEarlyFetch(knownSnapshotVersion, lock.snapshotVersion)) {
       fetching = early.list;
     } else {
-      early?.drop();
-      fetching = api.fetchTodoList();
+      await early?.drop();
+      fetching = api.fetchTodoList({ signal });
     }
-    const [list, previous] = await Promise.all([fetching, store.readSnapshot()]);
+    const [list, stored] = await allOrCancel(deadline, [
+      deadline.wait('the ToDo list from the API', fetching),
+      deadline.wait('the last snapshot (Blob Storage)', store.readSnapshot({ signal })),
+    ]);
+    const previous = stored.snapshot;
+    let snapshotVersion = stored.version;
     const digest = bodyDigest(list.body);
     const unchanged = previous?.digest === digest;
     let count: number;
@@ -74,7 +124,10 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
       diff = diffTodos(previous?.todos ?? [], todos);
       lock.assertHeld();
       const syncedAt = clock.now().toISOString();
-      await store.writeSnapshot({ runId, syncedAt, count, digest, todos }, list.body);
+      snapshotVersion = await deadline.wait(
+        'storing the snapshot (Blob Storage)',
+        store.writeSnapshot({ runId, syncedAt, count, digest, todos }, list.body, { signal }),
+      );
     }
     const finished = clock.now();
     const summary: SyncSummary = {
@@ -86,61 +139,100 @@ export async function runSync(deps: SyncDependencies, trigger: SyncTrigger): Pro
       count,
       ...diff,
     };
-    const record: RunRecord = { schemaVersion: 1, status: 'succeeded', ...summary };
+    // Under the lock, so a later run's status is never overwritten by this one's.
+    await deadline.wait(
+      'storing the run record (Blob Storage)',
+      writeRecords(store, { schemaVersion: 1, status: 'succeeded', ...summary }, signal),
+    );
     logger.info('sync succeeded', {
       runId,
-      count: summary.count,
+      count,
       added: diff.added.length,
       removed: diff.removed.length,
       changed: diff.changed.length,
       snapshotWritten: !unchanged,
     });
-    // Started on the next turn of the event loop: preparing the uploads (signing included)
-    // would otherwise run before the caller gets its answer.
-    const settled = setImmediate()
-      .then(() => settle(deps, record))
-      .finally(() => lock.release());
-    return { summary, settled };
+    return { summary, snapshotVersion };
   } catch (err) {
-    const error = ensureError(err);
+    const error = deadline.expired ?? ensureError(err);
     await recordFailure(deps, { runId, trigger, started, error });
+    throw error;
+  } finally {
     await lock.release();
-    throw err;
   }
 }
 
 /** A GET started before the lock, which the run may yet drop (aborting it). */
-function startEarlyGet(api: TodoApi): { list: Promise<FetchedTodoList>; drop: () => void } {
-  const abort = new AbortController();
-  const list = api.fetchTodoList({ signal: abort.signal });
-  // Handled here so that a dropped GET never surfaces; a used one is awaited by the run.
-  list.catch(() => undefined);
+function startEarlyFetch(
+  api: TodoApi,
+  runSignal: AbortSignal,
+): { list: Promise<FetchedTodoList>; drop: () => Promise<void> } {
+  const controller = new AbortController();
+  const onRunAbort = (): void => {
+    controller.abort(runSignal.reason);
+  };
+  runSignal.addEventListener('abort', onRunAbort, { once: true });
+  const list = api.fetchTodoList({ signal: controller.signal });
+  const settled = list.then(
+    () => undefined,
+    () => undefined,
+  );
+  void settled.then(() => {
+    runSignal.removeEventListener('abort', onRunAbort);
+  });
   return {
     list,
+    // Waits for the aborted call to end, so nothing of the run outlives it.
     drop: () => {
-      abort.abort();
+      controller.abort();
+      return settled;
     },
   };
 }
 
-/** Writes a succeeded run's status and history record; never rejects (failures are logged). */
-async function settle({ store, logger }: SyncDependencies, record: RunRecord): Promise<void> {
-  const results = await Promise.allSettled([
-    store.writeLastRun(record),
-    store.writeRunHistory(record),
-  ]);
-  for (const result of results) {
-    if (result.status === 'rejected') {
-      logger.warn("could not record the run's success", {
-        runId: record.runId,
-        reason: ensureError(result.reason).message,
-      });
-    }
-  }
+/**
+ * Awaits every call; the first to fail cancels the run's others (through the run's signal), and
+ * all of them have ended before this rejects, so no call outlives the run.
+ */
+async function allOrCancel<A, B>(
+  deadline: RunDeadline,
+  calls: [Promise<A>, Promise<B>],
+): Promise<[A, B]> {
+  // The first failure in time is the cause; a cancelled sibling's error only says "aborted".
+  let failure: { error: unknown } | undefined;
+  const cancelOnFailure = <T>(call: Promise<T>): Promise<T> =>
+    call.catch((err: unknown) => {
+      if (!failure) {
+        failure = { error: err };
+        deadline.cancel();
+      }
+      throw err;
+    });
+  const [a, b] = await Promise.allSettled([cancelOnFailure(calls[0]), cancelOnFailure(calls[1])]);
+  if (failure) throw failure.error;
+  // Both fulfilled: allSettled reported no rejection, so failure is unset.
+  if (a.status === 'rejected' || b.status === 'rejected') throw new Error('unreachable');
+  return [a.value, b.value];
 }
 
+/** Stores a run's status and its history record, together. */
+async function writeRecords(
+  store: SyncStore,
+  record: RunRecord,
+  signal: AbortSignal,
+): Promise<void> {
+  await Promise.all([
+    store.writeLastRun(record, { signal }),
+    store.writeRunHistory(record, { signal }),
+  ]);
+}
+
+/**
+ * Stores a failed run's record within its own bound (the run's budget may be spent). Never
+ * throws: storage may be what failed, and the run's error is the one to report.
+ */
 async function recordFailure(
-  { store, clock, logger }: SyncDependencies,
+  { store, clock, logger, limits }: SyncDependencies,
   run: { runId: string; trigger: SyncTrigger; started: Date; error: Error },
 ): Promise<void> {
   const finished = clock.now();
@@ -158,10 +250,19 @@ async function recordFailure(
     },
   };
   logger.error('sync failed', { runId: run.runId, reason: run.error.message });
+  const bounded = boundedSignal(
+    undefined,
+    limits.cleanupBudgetMs,
+    () =>
+      new StorageError(
+        `Blob Storage did not store the failure record within ${(limits.cleanupBudgetMs / 1000).toString()} s.`,
+      ),
+  );
   try {
-    await Promise.all([store.writeLastRun(record), store.writeRunHistory(record)]);
+    await writeRecords(store, record, bounded.signal);
   } catch (writeErr) {
-    // Storage may be what failed; the original error is the one to report.
     logger.warn('could not write the failure record', { reason: ensureError(writeErr).message });
+  } finally {
+    bounded.dispose();
   }
 }

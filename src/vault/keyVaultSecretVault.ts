@@ -1,15 +1,25 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
+import { boundedSignal } from '../core/boundedSignal.js';
+import type { CallOptions } from '../core/callOptions.js';
 import { VaultError } from '../errors.js';
-import { processRedactor } from '../logging/redact.js';
+import type { Redactor } from '../logging/redact.js';
 import type { SecretVault, VaultSecret } from './secretVault.js';
 
+export interface KeyVaultSecretVaultOptions {
+  readonly vaultUrl: string;
+  /** Gets the vault's tokens (the managed identity in Azure). */
+  readonly credential: TokenCredential;
+  /** Learns every value read, so that it is scrubbed wherever it might appear. */
+  readonly redactor: Redactor;
+  /** The longest one read may take, its token and the SDK's retries included. */
+  readonly callTimeoutMs: number;
+}
+
 /** Reads from Key Vault with @azure/keyvault-secrets; converts its errors into VaultError. */
-export function createKeyVaultSecretVault(
-  vaultUrl: string,
-  credential: TokenCredential,
-): SecretVault {
+export function createKeyVaultSecretVault(options: KeyVaultSecretVaultOptions): SecretVault {
+  const { vaultUrl, credential, redactor, callTimeoutMs } = options;
   const client = new SecretClient(vaultUrl, credential, {
     // The SDK checks that the challenge's resource matches *.vault.azure.net. A loopback vault
     // (the local stack) cannot have such a name; every real vault keeps the check.
@@ -18,9 +28,22 @@ export function createKeyVaultSecretVault(
   });
   return {
     vaultUrl,
-    async getSecret(name: string, version?: string): Promise<VaultSecret> {
+    async getSecret(name: string, version?: string, call: CallOptions = {}): Promise<VaultSecret> {
+      // The SDK waits for ever on a vault (or identity endpoint) that accepts and never answers.
+      const limit = boundedSignal(
+        call.signal,
+        callTimeoutMs,
+        () =>
+          new VaultError(
+            `Key Vault ${vaultUrl} did not answer the read of secret "${name}" within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS), its token included: check that the vault and the managed-identity endpoint are reachable.`,
+            { vaultUrl, item: name },
+          ),
+      );
       try {
-        const secret = await client.getSecret(name, version ? { version } : {});
+        const secret = await client.getSecret(name, {
+          ...(version ? { version } : {}),
+          abortSignal: limit.signal,
+        });
         if (secret.value === undefined) {
           throw new VaultError(`Key Vault ${vaultUrl} returned secret "${name}" without a value.`, {
             vaultUrl,
@@ -28,7 +51,7 @@ export function createKeyVaultSecretVault(
           });
         }
         // Whatever the vault holds is a secret: scrub it from every log line from now on.
-        processRedactor.add(secret.value);
+        redactor.add(secret.value);
         return {
           value: secret.value,
           contentType: secret.properties.contentType,
@@ -36,7 +59,12 @@ export function createKeyVaultSecretVault(
           expiresOn: secret.properties.expiresOn,
         };
       } catch (err) {
+        if (limit.signal.aborted && limit.signal.reason instanceof VaultError) {
+          throw limit.signal.reason;
+        }
         throw toVaultError(err, vaultUrl, name);
+      } finally {
+        limit.dispose();
       }
     },
   };

@@ -1,3 +1,5 @@
+import type { CallOptions } from '../core/callOptions.js';
+
 /** A secret as read from Key Vault: the value and what the vault says about it. */
 export interface VaultSecret {
   readonly value: string;
@@ -9,5 +11,5 @@ export interface VaultSecret {
 /** Reads secrets (and certificates exposed as secrets) from one vault. */
 export interface SecretVault {
   readonly vaultUrl: string;
-  getSecret(name: string, version?: string): Promise<VaultSecret>;
+  getSecret(name: string, version?: string, options?: CallOptions): Promise<VaultSecret>;
 }

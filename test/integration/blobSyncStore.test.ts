@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { createLogger } from '../../src/logging/logger.js';
 import { BLOB_NAMES, BlobSyncStore } from '../../src/store/blobSyncStore.js';
-import { bodyDigest } from '../../src/sync/bodyDigest.js';
-import type { Snapshot } from '../../src/sync/syncRecords.js';
+import { bodyDigest } from '../../src/core/bodyDigest.js';
+import type { Snapshot } from '../../src/core/syncRecords.js';
 import { startAzurite, type Azurite } from '../../stack/azurite.js';
 import { startCountingProxy } from '../../stack/countingProxy.js';
 
@@ -80,13 +80,13 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
     try {
       let lock = await store.acquireLock();
       const first = snapshot('r1', ['a']);
-      await write(store, first);
+      const written = await write(store, first);
       await lock.release();
 
       lock = await store.acquireLock();
-      assert.equal(lock.snapshotCopyIsCurrent, true);
+      assert.equal(lock.snapshotVersion, written, 'the lease carries the version we wrote');
       let before = proxy.requests();
-      assert.deepEqual(await store.readSnapshot(), first.snapshot);
+      assert.deepEqual(await store.readSnapshot(), { version: written, snapshot: first.snapshot });
       assert.equal(proxy.requests() - before, 0, 'the lease showed the copy is current');
       // Only the lock holder writes the snapshot.
       await assert.rejects(write(other, snapshot('r2', ['b'])), {
@@ -98,9 +98,9 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
       const second = snapshot('r3', ['c']);
       await write(other, second);
       lock = await store.acquireLock();
-      assert.equal(lock.snapshotCopyIsCurrent, false);
+      assert.notEqual(lock.snapshotVersion, written, 'another instance wrote since');
       before = proxy.requests();
-      assert.deepEqual(await store.readSnapshot(), second.snapshot);
+      assert.deepEqual((await store.readSnapshot()).snapshot, second.snapshot);
       assert.equal(proxy.requests() - before, 1);
       await lock.release();
     } finally {
@@ -110,14 +110,14 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
 
   it('answers from the copy it wrote while the blob is unchanged (304)', async () => {
     const { store } = newStores();
-    assert.equal(await store.readSnapshot(), undefined);
+    assert.deepEqual(await store.readSnapshot(), { version: undefined, snapshot: undefined });
     const written = snapshot('r1', ['a', 'b']);
-    await write(store, written);
+    const version = await write(store, written);
     // The copy kept when writing: revalidated by ETag, not downloaded and parsed again.
     const first = await store.readSnapshot();
-    assert.deepEqual(first, written.snapshot);
-    assert.equal(first.todos, written.snapshot.todos);
-    assert.equal(await store.readSnapshot(), first);
+    assert.deepEqual(first, { version, snapshot: written.snapshot });
+    assert.equal(first.snapshot.todos, written.snapshot.todos);
+    assert.equal((await store.readSnapshot()).snapshot, first.snapshot);
   });
 
   it('sees what another instance wrote, then caches that', async () => {
@@ -125,10 +125,10 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
     await write(store, snapshot('r1', ['a']));
     const newer = snapshot('r2', ['a', 'changed elsewhere']);
     await write(other, newer);
-    const read = await store.readSnapshot();
+    const read = (await store.readSnapshot()).snapshot;
     assert.notEqual(read?.todos, newer.snapshot.todos, 'downloaded, not shared');
     assert.deepEqual(read, newer.snapshot);
-    assert.equal(await store.readSnapshot(), read);
+    assert.equal((await store.readSnapshot()).snapshot, read);
   });
 
   it('reads a format 1 snapshot (one JSON document) without its digest ever matching', async () => {
@@ -145,7 +145,7 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
     const blobs = service.getContainerClient(container);
     await blobs.createIfNotExists();
     await blobs.getBlockBlobClient(BLOB_NAMES.snapshot).upload(body, body.length);
-    const read = await store.readSnapshot();
+    const read = (await store.readSnapshot()).snapshot;
     assert.deepEqual(read?.todos, todos);
     assert.equal(read.runId, 'old');
     assert.equal(read.syncedAt, doc.syncedAt);
@@ -156,7 +156,7 @@ describe('BlobSyncStore snapshot cache (Azurite)', () => {
     const { store, container } = newStores();
     await write(store, snapshot('r1', ['a']));
     await service.getContainerClient(container).deleteBlob(BLOB_NAMES.snapshot);
-    assert.equal(await store.readSnapshot(), undefined);
+    assert.deepEqual(await store.readSnapshot(), { version: undefined, snapshot: undefined });
   });
 
   for (const [what, content, message] of [

@@ -127,9 +127,10 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
   });
 
   it('answers 503 when no token can be had', async () => {
-    // The cached token is refused once; the fresh one cannot be had.
+    // The cached token is refused once; the fresh one is refused too (a 400 is not transient,
+    // so it is not retried: a 500 would be).
     stack.api.faults.next({ kind: 'unauthorized', method: 'GET' });
-    stack.idp.failNextTokenRequests(1, 500);
+    stack.idp.failNextTokenRequests(1, 400);
     const response = await handlers.syncTodos(
       syncRequest('POST'),
       newInvocation('syncTodos').context,

@@ -24,15 +24,11 @@ function settings(changes: Record<string, string | undefined>): Record<string, s
   return { ...stack.settings, SYNC_CONTAINER: 'vault-failures', ...changes };
 }
 
-/** One sync in a runtime of its own (another instance), settled as the CLI settles it. */
+/** One sync in a runtime of its own (another instance). */
 function sync(changes: Record<string, string | undefined>) {
   const { logger, lines } = captureLogger();
   const runtime = createRuntime(loadConfig(settings(changes)), { logger });
-  const result = runtime.sync('cli').then(async (summary) => {
-    await runtime.settled();
-    return summary;
-  });
-  return { result, lines };
+  return { result: runtime.sync('cli'), lines };
 }
 
 async function rejectsWithVaultError(changes: Record<string, string | undefined>, message: RegExp) {
@@ -129,7 +125,7 @@ describe('Key Vault failures', () => {
     assert.equal((await result).count, 3);
   });
 
-  it('warns once per process when the certificate expires within 30 days', async () => {
+  it('warns once per runtime (so per process) when the certificate expires within 30 days', async () => {
     const expiring = await createDaemonCertificate({
       notAfter: new Date(Date.now() + 10 * 24 * 60 * 60 * 1000),
     });
@@ -138,16 +134,28 @@ describe('Key Vault failures', () => {
       value: expiring.pemBundle,
       contentType: 'application/x-pem-file',
     });
-    const first = sync({ CLIENT_CERTIFICATE_NAME: 'expiring-cert' });
-    assert.equal((await first.result).count, 3);
-    const warnings = first.lines.filter((l) => l.includes('expires in'));
+    const { logger, lines } = captureLogger();
+    const runtime = createRuntime(
+      loadConfig(settings({ CLIENT_CERTIFICATE_NAME: 'expiring-cert' })),
+      { logger },
+    );
+    assert.equal((await runtime.sync('cli')).count, 3);
+    const warnings = lines.filter((l) => l.includes('expires in'));
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0] ?? '',
       /^warn: The certificate "expiring-cert" in Key Vault .* expires in (9|10) day\(s\)/,
     );
-    const second = sync({ CLIENT_CERTIFICATE_NAME: 'expiring-cert' });
-    await second.result;
-    assert.equal(second.lines.filter((l) => l.includes('expires in')).length, 0);
+    // A refused credential makes the runtime read the vault again (the same certificate, so
+    // the refusal stands): it has warned about that certificate already.
+    const reads = stack.vault.reads('expiring-cert');
+    stack.idp.failNextTokenRequests(1, 401);
+    await assert.rejects(runtime.tokens.getToken({ forceRefresh: true }), /invalid_client/);
+    assert.equal(stack.vault.reads('expiring-cert'), reads + 1);
+    assert.equal(lines.filter((l) => l.includes('expires in')).length, 1);
+    // Another instance (a runtime of its own) warns once too.
+    const other = sync({ CLIENT_CERTIFICATE_NAME: 'expiring-cert' });
+    await other.result;
+    assert.equal(other.lines.filter((l) => l.includes('expires in')).length, 1);
   });
 });

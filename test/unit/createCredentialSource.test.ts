@@ -2,8 +2,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCredentialSource } from '../../src/auth/createCredentialSource.js';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { systemClock } from '../../src/sync/clock.js';
+import { ExpiryWarnings } from '../../src/auth/expiryWarning.js';
+import { systemClock } from '../../src/core/clock.js';
+import type { Logger } from '../../src/logging/logger.js';
+import { Redactor } from '../../src/logging/redact.js';
 import { captureLogger } from '../support/capture.js';
+
+function context(logger: Logger) {
+  return {
+    logger,
+    redactor: new Redactor(),
+    expiryWarnings: new ExpiryWarnings(logger, systemClock),
+  };
+}
 
 const base = {
   CLIENT_ID: 'client',
@@ -17,8 +28,7 @@ describe('createCredentialSource', () => {
     const local = captureLogger();
     const source = createCredentialSource(
       loadConfig({ ...base, CLIENT_SECRET: 'local-secret-1' }),
-      local.logger,
-      systemClock,
+      context(local.logger),
     );
     assert.deepEqual(await source.load(), { clientSecret: 'local-secret-1' });
     assert.equal(await source.reload(), false);
@@ -27,8 +37,7 @@ describe('createCredentialSource', () => {
     const azure = captureLogger();
     createCredentialSource(
       loadConfig({ ...base, CLIENT_SECRET: 'local-secret-1', WEBSITE_INSTANCE_ID: 'instance' }),
-      azure.logger,
-      systemClock,
+      context(azure.logger),
     );
     assert.equal(azure.lines.length, 1);
     assert.match(azure.lines[0] ?? '', /^warn: CLIENT_SECRET is used in Azure/);
@@ -42,14 +51,12 @@ describe('createCredentialSource', () => {
         KEY_VAULT_URL: 'https://v.vault.azure.net',
         CLIENT_CERTIFICATE_NAME: 'c',
       }),
-      logger,
-      systemClock,
+      context(logger),
     );
     assert.equal(vault.description, 'certificate "c" from Key Vault https://v.vault.azure.net');
     const mi = createCredentialSource(
       loadConfig({ ...base, CLIENT_CREDENTIAL: 'managedIdentity', AZURE_CLIENT_ID: 'uami' }),
-      logger,
-      systemClock,
+      context(logger),
     );
     assert.equal(mi.description, 'managed identity uami as a federated credential');
   });

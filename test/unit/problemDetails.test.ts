@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { problemResponse } from '../../src/adapters/problemDetails.js';
+import { Redactor } from '../../src/logging/redact.js';
 import { bodyText } from '../support/capture.js';
 import {
   ApiError,
   AuthError,
   ConfigError,
   LockHeldError,
+  RunTimeoutError,
   StorageError,
   VaultError,
 } from '../../src/errors.js';
@@ -19,11 +21,12 @@ describe('problemResponse', () => {
     [new ApiError('api failed', { method: 'GET', url: 'https://a' }), 502, 'api'],
     [new StorageError('storage failed'), 502, 'storage'],
     [new LockHeldError(), 409, 'lock-held'],
+    [new RunTimeoutError('ran out of time', ['the API']), 504, 'timeout'],
     [new Error('Bearer abc.def secret inside'), 500, 'internal'],
   ];
   for (const [error, status, code] of cases) {
     it(`maps ${code} to ${status} application/problem+json`, () => {
-      const response = problemResponse(error, 'inv-1');
+      const response = problemResponse(error, 'inv-1', new Redactor());
       assert.equal(response.status, status);
       assert.deepEqual(response.headers, { 'Content-Type': 'application/problem+json' });
       const body = JSON.parse(bodyText(response)) as Record<string, unknown>;

@@ -5,7 +5,7 @@ import {
   DEFAULT_RETRY_POLICY as policy,
   parseRetryAfter,
   planRetry,
-} from '../../src/api/retryPolicy.js';
+} from '../../src/http/retryPolicy.js';
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates', () => {

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { SyncSummary, SyncTrigger } from '../../src/core/syncRecords.js';
+import type { SyncOutcome, SyncRequest } from '../../src/sync/runSync.js';
 import { SyncCoordinator } from '../../src/sync/syncCoordinator.js';
-import type { SyncRun, SyncSummary, SyncTrigger } from '../../src/sync/syncRecords.js';
-
-/** A promise and the function that resolves it. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 function summary(runId: string, trigger: SyncTrigger): SyncSummary {
   const at = '2026-01-01T00:00:00.000Z';
@@ -25,99 +19,85 @@ function summary(runId: string, trigger: SyncTrigger): SyncSummary {
   };
 }
 
-/** Runs that answer and settle when the test says so, and the order things happened in. */
+/** Runs that end when the test says so, with the requests they were started with. */
 function controlledRuns() {
-  const events: string[] = [];
-  const runs: { answer: () => void; settle: () => void }[] = [];
-  const start = (trigger: SyncTrigger): Promise<SyncRun> => {
-    const id = `run${runs.length + 1}`;
-    events.push(`${id} started`);
-    const answered = deferred();
-    const settled = deferred();
-    runs.push({
-      answer: () => {
-        answered.resolve();
-      },
-      settle: () => {
-        settled.resolve();
-      },
+  const requests: SyncRequest[] = [];
+  const ends: { finish: (version: string) => void; fail: (error: Error) => void }[] = [];
+  const start = (request: SyncRequest): Promise<SyncOutcome> => {
+    requests.push(request);
+    const id = `run${requests.length.toString()}`;
+    return new Promise<SyncOutcome>((resolve, reject) => {
+      ends.push({
+        finish: (version) => {
+          resolve({ summary: summary(id, request.trigger), snapshotVersion: version });
+        },
+        fail: reject,
+      });
     });
-    return answered.promise.then(() => ({
-      summary: summary(id, trigger),
-      settled: settled.promise.then(() => {
-        events.push(`${id} settled`);
-      }),
-    }));
   };
-  return { events, runs, start };
+  return { requests, ends, start };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SyncCoordinator', () => {
   it('shares the run in flight between concurrent triggers', async () => {
-    const { runs, start } = controlledRuns();
+    const { requests, ends, start } = controlledRuns();
     const coordinator = new SyncCoordinator(start);
-    const calls = [coordinator.run('http'), coordinator.run('http'), coordinator.run('timer')];
+    const a = coordinator.run('http');
+    const b = coordinator.run('timer');
     await tick();
-    assert.equal(runs.length, 1);
-    runs[0]?.answer();
-    const results = await Promise.all(calls);
-    assert.deepEqual(
-      results.map((r) => r.runId),
-      ['run1', 'run1', 'run1'],
-    );
+    assert.equal(requests.length, 1);
+    ends[0]?.finish('"v1"');
+    const [ra, rb] = await Promise.all([a, b]);
+    assert.equal(ra, rb);
+    assert.equal(ra.trigger, 'http');
   });
 
-  it('starts the next run only once the previous one has settled', async () => {
-    const { events, runs, start } = controlledRuns();
+  it('starts a new run once the previous one has answered', async () => {
+    const { requests, ends, start } = controlledRuns();
     const coordinator = new SyncCoordinator(start);
-    const first = coordinator.run('http');
-    await tick();
-    runs[0]?.answer();
-    assert.equal((await first).runId, 'run1');
+    const first = coordinator.run('timer');
+    ends[0]?.finish('"v1"');
+    await first;
     const second = coordinator.run('http');
     await tick();
-    assert.deepEqual(events, ['run1 started'], 'waits for the bookkeeping of run1');
-    runs[0]?.settle();
-    await tick();
-    assert.deepEqual(events, ['run1 started', 'run1 settled', 'run2 started']);
-    runs[1]?.answer();
+    assert.equal(requests.length, 2);
+    ends[1]?.finish('"v2"');
     assert.equal((await second).runId, 'run2');
   });
 
-  it('settled() waits for the bookkeeping of answered runs, not for a run in flight', async () => {
-    const { events, runs, start } = controlledRuns();
+  it('hands each run the snapshot version the last one ended with', async () => {
+    const { requests, ends, start } = controlledRuns();
     const coordinator = new SyncCoordinator(start);
-    const first = coordinator.run('http');
-    await tick();
-    runs[0]?.answer();
+    const first = coordinator.run('timer');
+    ends[0]?.finish('"v7"');
     await first;
-    let settled = false;
-    void coordinator.settled().then(() => {
-      settled = true;
-    });
-    await tick();
-    assert.equal(settled, false, 'run1 has answered but not settled');
-    runs[0]?.settle();
-    await coordinator.settled();
-    assert.deepEqual(events, ['run1 started', 'run1 settled']);
-
-    // run2 is in flight and has not answered: settled() does not wait for it.
-    void coordinator.run('timer');
-    await tick();
-    assert.equal(runs.length, 2);
-    await coordinator.settled();
-    assert.equal(events.at(-1), 'run2 started');
+    const failing = coordinator.run('timer');
+    ends[1]?.fail(new Error('API down'));
+    await assert.rejects(failing, /API down/);
+    const third = coordinator.run('timer');
+    ends[2]?.finish('"v8"');
+    await third;
+    assert.deepEqual(
+      requests.map((r) => r.knownSnapshotVersion),
+      [undefined, '"v7"', '"v7"'],
+      'a failed run leaves the known version as it was',
+    );
   });
 
-  it('settles a failed run at once, so the next one can start', async () => {
-    let calls = 0;
-    const coordinator = new SyncCoordinator(() => {
-      calls++;
-      return Promise.reject(new Error(`failure ${calls}`));
-    });
-    await assert.rejects(coordinator.run('http'), /failure 1/);
-    await assert.rejects(coordinator.run('http'), /failure 2/);
+  it('lets a failure reach every caller that joined the run, then runs afresh', async () => {
+    const { requests, ends, start } = controlledRuns();
+    const coordinator = new SyncCoordinator(start);
+    const a = coordinator.run('http');
+    const b = coordinator.run('http');
+    ends[0]?.fail(new Error('boom'));
+    await assert.rejects(a, /boom/);
+    await assert.rejects(b, /boom/);
+    const c = coordinator.run('http');
+    await tick();
+    assert.equal(requests.length, 2);
+    ends[1]?.finish('"v1"');
+    await c;
   });
 });

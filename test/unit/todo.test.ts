@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTodoList } from '../../src/api/todo.js';
+import { parseTodoList } from '../../src/core/todo.js';
 
 describe('parseTodoList', () => {
   it('accepts the API contract and keeps id types and extra fields', () => {

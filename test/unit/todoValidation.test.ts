@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTodo, parseTodoList } from '../../src/api/todo.js';
+import { parseTodo, parseTodoList } from '../../src/core/todo.js';
 
 // The hand-rolled checks in src/api/todo.ts (which replaced a zod schema for speed) must
 // accept and refuse exactly what the contract says, and name the problem, never the content.

@@ -1,3 +1,5 @@
+import type { CallOptions } from './callOptions.js';
+
 /** An access token for the protected API, with where it came from. */
 export interface AccessToken {
   readonly token: string;
@@ -6,7 +8,11 @@ export interface AccessToken {
   readonly source: 'cache' | 'idp';
 }
 
+export interface TokenRequest extends CallOptions {
+  /** Skips the cache, e.g. after the API refused a cached token. */
+  readonly forceRefresh?: boolean;
+}
+
 export interface TokenProvider {
-  /** `forceRefresh` skips the cache, e.g. after the API refused a cached token. */
-  getToken(options?: { forceRefresh?: boolean }): Promise<AccessToken>;
+  getToken(request?: TokenRequest): Promise<AccessToken>;
 }

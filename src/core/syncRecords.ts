@@ -1,4 +1,4 @@
-import type { Todo, TodoId } from '../api/todo.js';
+import type { Todo, TodoId } from './todo.js';
 
 export type SyncTrigger = 'timer' | 'http' | 'cli';
 
@@ -13,17 +13,6 @@ export interface SyncSummary {
   readonly added: readonly TodoId[];
   readonly removed: readonly TodoId[];
   readonly changed: readonly TodoId[];
-}
-
-/** A successful run as runSync hands it back. */
-export interface SyncRun {
-  readonly summary: SyncSummary;
-  /**
-   * The bookkeeping left once the answer is known: the last run's status, the history record
-   * and the lock's release. Never rejects (failures are logged; a lease that could not be
-   * released expires by itself within 60 s).
-   */
-  readonly settled: Promise<void>;
 }
 
 /**

@@ -1,0 +1,39 @@
+/** A signal bounded in time, and the way to stop its timer once the work is done. */
+export interface BoundedSignal {
+  readonly signal: AbortSignal;
+  /** Stops the timer and detaches from the parent; call it when the work has ended. */
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts when `parent` does (with the parent's reason) or after `ms`, with
+ * `onTimeout()` as its reason, whichever comes first.
+ *
+ * Built from a timer and a listener, not `AbortSignal.any([parent, AbortSignal.timeout(ms)])`:
+ * on Node 20 that combination stops firing once garbage collection has taken the timeout signal.
+ */
+export function boundedSignal(
+  parent: AbortSignal | undefined,
+  ms: number,
+  onTimeout: () => Error,
+): BoundedSignal {
+  const controller = new AbortController();
+  const onParentAbort = (): void => {
+    controller.abort(parent?.reason);
+  };
+  const timer = setTimeout(() => {
+    controller.abort(onTimeout());
+  }, ms);
+  const dispose = (): void => {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onParentAbort);
+  };
+  if (parent?.aborted) {
+    onParentAbort();
+    dispose();
+  } else {
+    parent?.addEventListener('abort', onParentAbort, { once: true });
+    controller.signal.addEventListener('abort', dispose, { once: true });
+  }
+  return { signal: controller.signal, dispose };
+}
