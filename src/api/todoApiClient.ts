@@ -72,7 +72,19 @@ const NOT_SENT_CODES = new Set([
   'ENETUNREACH',
 ]);
 
+/** A body over maxContentLength (on the wire or once decompressed: a gzip bomb). */
+function isOverCap(error: AxiosError): boolean {
+  return error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message);
+}
+
+/** The body could not be decompressed: zlib's codes (Z_DATA_ERROR...), brotli's, zstd's. */
+function isUndecodable(error: AxiosError): boolean {
+  return /^(?:Z_|ERR__ERROR_|ZSTD_)/i.test(error.code ?? '');
+}
+
 function isRetryable(error: AxiosError, idempotent: boolean): boolean {
+  // Asked again, the API sends the same body: too large or corrupt is final.
+  if (isOverCap(error) || isUndecodable(error)) return false;
   const status = error.response?.status;
   if (status === 429) return true;
   if (!idempotent) return status === undefined && NOT_SENT_CODES.has(error.code ?? '');
@@ -112,7 +124,9 @@ export class TodoApiClient implements TodoApi {
       validateStatus: (status) => status >= 200 && status < 300,
     });
     axiosRetry(this.http, {
-      retries: policy.maxAttempts - 1,
+      // planRetry bounds the attempts and says why it gave up; axios-retry's own bound, one
+      // retry sooner, would end a persistent 429 or 5xx without asking it (and so without a reason).
+      retries: policy.maxAttempts,
       shouldResetTimeout: true,
       retryCondition: (error) => {
         const state = error.config?.todoSyncRetry;
@@ -260,9 +274,12 @@ export class TodoApiClient implements TodoApi {
       message = `The API refused the access token with 401${afterRefresh ? ' even after a fresh token' : ''} (${where}): check that SCOPES is this API's application ID URI and AUTHORITY is the tenant the API trusts.`;
     } else if (status === 403) {
       message = `The API refused ${where} with 403 Forbidden: the app needs the application permission ${permission}. Grant it to the daemon's app registration with admin consent.`;
+    } else if (isUndecodable(err)) {
+      // It arrived with a success status: "failed with 200" would send people the wrong way.
+      message = `The API's response to ${where} could not be decoded (${err.code ?? 'corrupt'}): its compressed body is corrupt.`;
     } else if (status !== undefined) {
       message = `The API failed ${where} with ${status}${err.response?.statusText ? ` ${err.response.statusText}` : ''}${giveUp ? `; ${giveUp}` : ''}.`;
-    } else if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) {
+    } else if (isOverCap(err)) {
       message = `The API's response to ${where} is larger than the ${this.maxResponseBytes} byte cap.`;
     } else if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
       message = `The API did not answer ${where} in time${giveUp ? `; ${giveUp}` : ''}.`;
