@@ -33,7 +33,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         `todo-sync: note: local.settings.json sets NODE_EXTRA_CA_CERTS, but Node reads it only at start; run with NODE_EXTRA_CA_CERTS=${caFile} in the environment to trust that CA.\n`,
       );
     }
-    const config = loadConfig(mergeSettings(local, io.env));
+    const config = loadConfig(mergeSettings(local, io.env), {
+      needs: command.op === 'sync' ? ['storage'] : [],
+    });
     const runtime = createRuntime(config, {
       logger: createStderrLogger(command.verbose ? 'info' : 'warn'),
     });

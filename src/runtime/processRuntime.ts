@@ -14,7 +14,8 @@ export function getProcessRuntime(source: SettingsSource = process.env): Runtime
   if (!runtime) {
     try {
       runtime = {
-        value: createRuntime(loadConfig(source), {
+        // Every function uses storage (a sync, the last run): report it with the rest.
+        value: createRuntime(loadConfig(source, { needs: ['storage'] }), {
           logger: routedLogger(createStderrLogger('info')),
         }),
       };
