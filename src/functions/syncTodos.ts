@@ -6,6 +6,7 @@ import {
 } from '@azure/functions';
 import { invocationLogger } from '../adapters/invocationLogger.js';
 import { notFoundProblem, problemResponse } from '../adapters/problemDetails.js';
+import { LockHeldError } from '../errors.js';
 import { withLogger } from '../logging/logContext.js';
 import { getProcessRuntime } from '../runtime/processRuntime.js';
 
@@ -32,9 +33,13 @@ export async function syncTodos(
       return { status: 200, jsonBody: await runtime.sync('http') };
     } catch (err) {
       const response = problemResponse(err, context.invocationId);
-      logger.error(`sync request failed with ${response.status ?? 500}`, {
-        reason: err instanceof Error ? err.message : 'unknown error',
-      });
+      const reason = err instanceof Error ? err.message : 'unknown error';
+      if (err instanceof LockHeldError) {
+        // Another instance syncing is the lock doing its job, not a fault (the timer skips).
+        logger.info('sync request answered 409: another sync holds the lock', { reason });
+      } else {
+        logger.error(`sync request failed with ${response.status ?? 500}`, { reason });
+      }
       return response;
     }
   });
