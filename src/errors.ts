@@ -8,6 +8,11 @@ export type ErrorCode =
 
 export abstract class TodoSyncError extends Error {
   abstract readonly code: ErrorCode;
+  /**
+   * When trying again could succeed, in seconds, when this error knows better than its kind's
+   * default (the HTTP adapter sends it as Retry-After).
+   */
+  readonly retryAfterSeconds: number | undefined = undefined;
 }
 
 /** A setting is missing, a placeholder or malformed. Known before any network call. */
@@ -114,8 +119,14 @@ export class StorageError extends TodoSyncError {
 export class LockHeldError extends TodoSyncError {
   override readonly name = 'LockHeldError';
   readonly code = 'lock-held';
-  constructor() {
-    super('another sync is running (the sync lock is held); try again when it has finished');
+  /** The longest the lock can stay held if its holder died: it then frees itself. */
+  override readonly retryAfterSeconds: number;
+  constructor(lockSeconds: number) {
+    // A run that was killed never finishes: say when its lock frees itself.
+    super(
+      `another sync is running (the sync lock is held); try again in a moment: if that run died, its lock expires by itself within ${lockSeconds} s`,
+    );
+    this.retryAfterSeconds = lockSeconds;
   }
 }
 

@@ -2,11 +2,29 @@ import type { HttpResponseInit } from '@azure/functions';
 import { TodoSyncError, type ErrorCode } from '../errors.js';
 import type { Redactor } from '../logging/redact.js';
 
-const PROBLEMS: Readonly<Record<ErrorCode | 'internal', { status: number; title: string }>> = {
+/**
+ * Retry-After of a 503: the identity provider or Key Vault refused or failed. Each POST that
+ * is answered so makes a token request (and, for a refused credential, a vault read) again,
+ * so a minute keeps callers from hammering both, while an outage or a rotated credential
+ * (picked up on the next run) can be over by then. The timer does not wait on it.
+ */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 60;
+
+const PROBLEMS: Readonly<
+  Record<ErrorCode | 'internal', { status: number; title: string; retryAfterSeconds?: number }>
+> = {
   config: { status: 500, title: 'The function app is misconfigured' },
   usage: { status: 400, title: 'Bad request' },
-  auth: { status: 503, title: 'No access token could be obtained' },
-  vault: { status: 503, title: 'The credential could not be read from Key Vault' },
+  auth: {
+    status: 503,
+    title: 'No access token could be obtained',
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  },
+  vault: {
+    status: 503,
+    title: 'The credential could not be read from Key Vault',
+    retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+  },
   api: { status: 502, title: 'The ToDo list API failed' },
   storage: { status: 502, title: 'Blob Storage failed' },
   'lock-held': { status: 409, title: 'Another sync is running' },
@@ -23,15 +41,20 @@ export function problemResponse(
   invocationId: string,
   redactor: Redactor,
 ): HttpResponseInit {
-  const code = err instanceof TodoSyncError ? err.code : 'internal';
-  const { status, title } = PROBLEMS[code];
-  const detail =
-    err instanceof TodoSyncError
-      ? redactor.redact(err.message)
-      : `See the function's logs for invocation ${invocationId}.`;
+  const known = err instanceof TodoSyncError ? err : undefined;
+  const code = known?.code ?? 'internal';
+  const { status, title, retryAfterSeconds: byKind } = PROBLEMS[code];
+  const detail = known
+    ? redactor.redact(known.message)
+    : `See the function's logs for invocation ${invocationId}.`;
+  // The error's own hint (a held lock knows its lease) before its kind's default.
+  const retryAfter = known?.retryAfterSeconds ?? byKind;
   return {
     status,
-    headers: { 'Content-Type': 'application/problem+json' },
+    headers: {
+      'Content-Type': 'application/problem+json',
+      ...(retryAfter === undefined ? {} : { 'Retry-After': String(Math.ceil(retryAfter)) }),
+    },
     body: JSON.stringify({
       type: `urn:todo-sync:problem:${code}`,
       title,

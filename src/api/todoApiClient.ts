@@ -1,44 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import axiosRetry from 'axios-retry';
-import type { TokenProvider } from '../core/tokenProvider.js';
-import { ApiError } from '../errors.js';
-import type { Logger } from '../logging/logger.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  planRetry,
-  type RetryPolicy,
-} from '../http/retryPolicy.js';
-import { parseJsonBytes } from '../core/jsonBody.js';
+import { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { CallOptions } from '../core/callOptions.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { parseJsonBytes } from '../core/jsonBody.js';
 import type { FetchedTodoList, TodoApi } from '../core/todoApi.js';
 import { parseTodo, parseTodoList, type Todo } from '../core/todo.js';
-
-/** Per-call retry bookkeeping carried on the axios config from one attempt to the next. */
-interface RetryState {
-  idempotent: boolean;
-  waitedMs: number;
-  nextDelayMs: number;
-  giveUpReason?: string;
-}
-
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    todoSyncRetry?: RetryState;
-  }
-}
+import type { TokenProvider } from '../core/tokenProvider.js';
+import { ApiError } from '../errors.js';
+import { createRetryingHttp, newCall, type CallState } from '../http/retryingHttp.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retryPolicy.js';
+import type { Logger } from '../logging/logger.js';
 
 export interface TodoApiClientOptions {
   /** Full URL of the list endpoint. */
   readonly endpoint: string;
   readonly tokens: TokenProvider;
   readonly logger: Logger;
-  /** Per-attempt timeout, connection included. */
+  /** Each attempt's bound, from sending the request to the last byte of the body. */
   readonly timeoutMs?: number;
   /** Largest response body accepted. */
   readonly maxResponseBytes?: number;
   readonly retry?: RetryPolicy;
+  /** Reads the time for Retry-After dates. */
+  readonly clock?: Clock;
 }
 
 const READ_PERMISSION = 'ToDoList.Read.All';
@@ -53,7 +37,19 @@ const NOT_SENT_CODES = new Set([
   'ENETUNREACH',
 ]);
 
-function isRetryable(error: AxiosError, idempotent: boolean): boolean {
+/** A body over maxContentLength (on the wire or once decompressed: a gzip bomb). */
+function isOverCap(error: AxiosError): boolean {
+  return error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message);
+}
+
+/** The body could not be decompressed: zlib's codes (Z_DATA_ERROR...), brotli's, zstd's. */
+function isUndecodable(error: AxiosError): boolean {
+  return /^(?:Z_|ERR__ERROR_|ZSTD_)/i.test(error.code ?? '');
+}
+
+function isRetryable(error: AxiosError, { idempotent }: CallState): boolean {
+  // Asked again, the API sends the same body: too large or corrupt is final.
+  if (isOverCap(error) || isUndecodable(error)) return false;
   const status = error.response?.status;
   if (status === 429) return true;
   if (!idempotent) return status === undefined && NOT_SENT_CODES.has(error.code ?? '');
@@ -80,51 +76,22 @@ export class TodoApiClient implements TodoApi {
     this.tokens = options.tokens;
     this.logger = options.logger;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
-    const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.http = axios.create({
-      timeout: options.timeoutMs ?? 15_000,
-      maxContentLength: this.maxResponseBytes,
-      maxBodyLength: 1024 * 1024,
-      maxRedirects: 0,
-      // The body as bytes: a sync stores them as they are and parses only a changed list;
-      // we parse JSON ourselves so that a malformed body is an error, never a string.
-      responseType: 'arraybuffer',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: (status) => status >= 200 && status < 300,
-    });
-    axiosRetry(this.http, {
-      retries: policy.maxAttempts - 1,
-      shouldResetTimeout: true,
-      retryCondition: (error) => {
-        const state = error.config?.todoSyncRetry;
-        if (!state || !isRetryable(error, state.idempotent)) return false;
-        const decision = planRetry(policy, {
-          retryNumber: (error.config?.['axios-retry']?.retryCount ?? 0) + 1,
-          retryAfterMs: parseRetryAfter(
-            error.response?.headers['retry-after'] as string | undefined,
-            Date.now(),
-          ),
-          waitedMs: state.waitedMs,
-          random: Math.random(),
-        });
-        if (!decision.retry) {
-          state.giveUpReason = decision.reason;
-          return false;
-        }
-        state.nextDelayMs = decision.delayMs;
-        return true;
-      },
-      retryDelay: (_count, error) => error.config?.todoSyncRetry?.nextDelayMs ?? 0,
-      onRetry: (count, error, config) => {
-        const state = config.todoSyncRetry;
-        if (state) state.waitedMs += state.nextDelayMs;
-        this.logger.warn('API call failed; retrying', {
-          method: config.method?.toUpperCase(),
-          url: config.url,
-          status: error.response?.status ?? error.code,
-          retry: count,
-          delayMs: Math.round(state?.nextDelayMs ?? 0),
-        });
+    this.http = createRetryingHttp({
+      peer: 'API',
+      policy: options.retry ?? DEFAULT_RETRY_POLICY,
+      attemptTimeoutMs: options.timeoutMs ?? 15_000,
+      isRetryable,
+      logger: options.logger,
+      clock: options.clock ?? systemClock,
+      axiosDefaults: {
+        maxContentLength: this.maxResponseBytes,
+        maxBodyLength: 1024 * 1024,
+        maxRedirects: 0,
+        // The body as bytes: a sync stores them as they are and parses only a changed list;
+        // we parse JSON ourselves so that a malformed body is an error, never a string.
+        responseType: 'arraybuffer',
+        transformResponse: [(data: unknown) => data],
+        validateStatus: (status) => status >= 200 && status < 300,
       },
     });
   }
@@ -186,9 +153,8 @@ export class TodoApiClient implements TodoApi {
             Accept: 'application/json',
             'x-ms-client-request-id': clientRequestId,
           },
-          todoSyncRetry: { idempotent: method !== 'POST', waitedMs: 0, nextDelayMs: 0 },
-          // An aborted call is not retried (ERR_CANCELED).
-          signal,
+          // The caller's deadline: it ends the call, retries and waits included.
+          todoSyncCall: newCall({ signal, idempotent: method !== 'POST' }),
         });
         return { body: response.data, requestId: requestIdOf(response, clientRequestId) };
       } catch (err) {
@@ -233,7 +199,7 @@ export class TodoApiClient implements TodoApi {
     }
     const status = err.response?.status;
     const requestId = requestIdOf(err.response, clientRequestId);
-    const giveUp = err.config?.todoSyncRetry?.giveUpReason;
+    const giveUp = err.config?.todoSyncCall?.giveUpReason;
     const where = `${method} ${url}`;
     const tail = ` (request-id ${requestId})`;
     let message: string;
@@ -241,12 +207,17 @@ export class TodoApiClient implements TodoApi {
       message = `The API refused the access token with 401${afterRefresh ? ' even after a fresh token' : ''} (${where}): check that SCOPES is this API's application ID URI and AUTHORITY is the tenant the API trusts.`;
     } else if (status === 403) {
       message = `The API refused ${where} with 403 Forbidden: the app needs the application permission ${permission}. Grant it to the daemon's app registration with admin consent.`;
+    } else if (isUndecodable(err)) {
+      // It arrived with a success status: "failed with 200" would send people the wrong way.
+      message = `The API's response to ${where} could not be decoded (${err.code ?? 'corrupt'}): its compressed body is corrupt.`;
     } else if (status !== undefined) {
       message = `The API failed ${where} with ${status}${err.response?.statusText ? ` ${err.response.statusText}` : ''}${giveUp ? `; ${giveUp}` : ''}.`;
-    } else if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) {
+    } else if (isOverCap(err)) {
       message = `The API's response to ${where} is larger than the ${this.maxResponseBytes} byte cap.`;
     } else if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
-      message = `The API did not answer ${where} in time${giveUp ? `; ${giveUp}` : ''}.`;
+      message = `The API did not answer ${where} in time (${err.message})${giveUp ? `; ${giveUp}` : ''}.`;
+    } else if (err.code === 'ERR_CANCELED') {
+      message = `The call ${where} was cancelled: the run ran out of time or ended.`;
     } else {
       message = `Could not reach the API for ${where}: ${err.code ?? err.message}${giveUp ? `; ${giveUp}` : ''}.`;
     }

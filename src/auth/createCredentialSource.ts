@@ -37,6 +37,7 @@ export function createCredentialSource(
       const { vaultUrl, name, version } = credential;
       const certificate = credential.kind === 'keyVaultCertificate';
       return deferred(
+        credential.kind,
         `${certificate ? 'certificate' : 'client secret'} "${name}" from Key Vault ${vaultUrl}`,
         async () => {
           const [{ DefaultAzureCredential }, { createKeyVaultSecretVault }, sources] =
@@ -64,6 +65,7 @@ export function createCredentialSource(
     }
     case 'managedIdentity':
       return deferred(
+        'managedIdentity',
         `managed identity ${azureClientId ?? '(system-assigned)'} as a federated credential`,
         async () => {
           const [{ ManagedIdentityCredential }, { managedIdentityAssertionSource }] =
@@ -82,7 +84,11 @@ export function createCredentialSource(
 }
 
 /** A source built on first use; a failed build is retried on the next use. */
-function deferred(description: string, build: () => Promise<CredentialSource>): CredentialSource {
+function deferred(
+  kind: CredentialSource['kind'],
+  description: string,
+  build: () => Promise<CredentialSource>,
+): CredentialSource {
   let source: Promise<CredentialSource> | undefined;
   const get = (): Promise<CredentialSource> => {
     source ??= build().catch((err: unknown) => {
@@ -92,6 +98,7 @@ function deferred(description: string, build: () => Promise<CredentialSource>): 
     return source;
   };
   return {
+    kind,
     description,
     load: async (options) => (await get()).load(options),
     reload: async (options) => (await get()).reload(options),

@@ -1,4 +1,5 @@
 import type { NodeAuthOptions } from '@azure/msal-node';
+import type { CredentialConfig } from '../config/appConfig.js';
 import type { CallOptions } from '../core/callOptions.js';
 
 /** The credential part of MSAL's auth options: exactly one of secret, certificate or assertion. */
@@ -12,6 +13,8 @@ export type MsalCredential = Pick<
  * Key Vault material and managed-identity assertions all feed the same MSAL client.
  */
 export interface CredentialSource {
+  /** What the credential is: a refusal's hint depends on it (a secret, a certificate, none). */
+  readonly kind: CredentialConfig['kind'];
   /** Says what the credential is and where it comes from, for logs; never the value. */
   readonly description: string;
   /** Returns the credential, loading it on first use. */

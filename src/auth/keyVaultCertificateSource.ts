@@ -53,6 +53,7 @@ export function keyVaultCertificateSource(options: VaultSourceOptions): Credenti
   };
 
   return {
+    kind: 'keyVaultCertificate',
     description: `certificate "${name}" from Key Vault ${vault.vaultUrl}`,
     async load(call: CallOptions = {}): Promise<MsalCredential> {
       current ??= await read(call);

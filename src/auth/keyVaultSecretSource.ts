@@ -30,6 +30,7 @@ export function keyVaultSecretSource(options: VaultSourceOptions): CredentialSou
   };
 
   return {
+    kind: 'keyVaultSecret',
     description: `client secret "${name}" from Key Vault ${vault.vaultUrl}`,
     async load(call: CallOptions = {}): Promise<MsalCredential> {
       current ??= await read(call);

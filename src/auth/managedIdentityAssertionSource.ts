@@ -5,7 +5,8 @@ import type { CredentialSource, MsalCredential } from './credentialSource.js';
 import { currentTokenCall } from './tokenCallContext.js';
 
 /** The audience Entra requires of a managed-identity token used as a federated credential. */
-export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
+export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+export const TOKEN_EXCHANGE_SCOPE = `${TOKEN_EXCHANGE_AUDIENCE}/.default`;
 
 /**
  * No secret at all: the app registration trusts a managed identity through a federated
@@ -47,6 +48,7 @@ export function managedIdentityAssertionSource(
     },
   };
   return {
+    kind: 'managedIdentity',
     description: `managed identity ${clientId ?? '(system-assigned)'} as a federated credential`,
     load: () => Promise.resolve(credentialOptions),
     // Every assertion is fetched fresh; there is nothing to reload.

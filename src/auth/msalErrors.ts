@@ -1,10 +1,55 @@
 import { AuthError as MsalAuthError, ServerError } from '@azure/msal-node';
+import type { CredentialConfig } from '../config/appConfig.js';
 import { AuthError } from '../errors.js';
+import { TOKEN_EXCHANGE_AUDIENCE } from './managedIdentityAssertionSource.js';
+
+type CredentialKind = CredentialConfig['kind'];
+
+/** Where the client secret a hint talks about is set, by credential kind. */
+function secretSetting(kind: CredentialKind | undefined): string {
+  return kind === 'keyVaultSecret' ? 'the Key Vault secret CLIENT_SECRET_NAME' : 'CLIENT_SECRET';
+}
+
+/**
+ * What to check on the app registration's federated identity credential. Entra's issuer names
+ * the tenant by its ID, so a domain name in AUTHORITY is not what the issuer holds.
+ */
+function federatedHint(authority: string): string {
+  const [, origin = '', tenant = ''] = /^(https?:\/\/[^/]+)\/([^/]*)/.exec(authority) ?? [];
+  const issuer = tenant.includes('.') ? `${origin}/<tenant ID>/v2.0` : `${authority}/v2.0`;
+  return `the identity provider refused the managed identity's token as the app's credential: check the federated identity credential on the app registration (CLIENT_ID): issuer ${issuer}, subject the object (principal) ID of the managed identity (the user-assigned one AZURE_CLIENT_ID names, not its client ID; else the system-assigned one), audience ${TOKEN_EXCHANGE_AUDIENCE}.`;
+}
+
+/** The federated credential's issuer, audience or subject matched no record. */
+const FEDERATED_MISMATCH = new Set(['700211', '700212', '700213']);
+
+/** Hints that depend on which credential was presented. */
+function credentialHint(
+  key: string,
+  kind: CredentialKind | undefined,
+  authority: string,
+): string | undefined {
+  if (kind === 'managedIdentity') {
+    // Neither a secret nor a certificate: a refusal is about the federated credential.
+    if (FEDERATED_MISMATCH.has(key) || key === 'invalid_client') return federatedHint(authority);
+    return undefined;
+  }
+  switch (key) {
+    case '7000215':
+      return `the client secret is wrong: check ${secretSetting(kind)} (the secret value, not its ID).`;
+    case '7000222':
+      return `the client secret has expired: create a new one and update ${secretSetting(kind)}.`;
+    case 'invalid_client':
+      return kind === 'keyVaultCertificate'
+        ? 'the identity provider rejected the client credential: check CLIENT_ID and that the certificate CLIENT_CERTIFICATE_NAME is uploaded to that app registration.'
+        : `the identity provider rejected the client credential: check CLIENT_ID and the secret (${secretSetting(kind)}).`;
+    default:
+      return undefined;
+  }
+}
 
 /** Hints for the errors users hit most, keyed by AADSTS number or MSAL error code. */
 const HINTS: Readonly<Record<string, string>> = {
-  '7000215': 'the client secret is wrong: check CLIENT_SECRET (the secret value, not its ID).',
-  '7000222': 'the client secret has expired: create a new one and update CLIENT_SECRET.',
   '700016':
     'no app with this CLIENT_ID exists in the tenant: check CLIENT_ID and the tenant in AUTHORITY.',
   '90002': 'the tenant in AUTHORITY was not found: check AUTHORITY.',
@@ -14,8 +59,6 @@ const HINTS: Readonly<Record<string, string>> = {
   '7000112': 'the app registration is disabled.',
   '700027':
     "the client certificate was not accepted: check it is uploaded to the app's registration.",
-  invalid_client:
-    'the identity provider rejected the client credential: check CLIENT_ID and the secret or certificate.',
   unauthorized_client: 'the app is not allowed to use client credentials at this authority.',
   invalid_scope: "SCOPES was rejected: use the API's application ID URI.",
   endpoints_resolution_error:
@@ -43,10 +86,19 @@ function describe(err: unknown): { errorCode?: string; aadsts?: string; detail: 
 /** Converts anything MSAL throws into our AuthError, with a hint a person can act on. */
 export function toAuthError(
   err: unknown,
-  context: { authority: string; scope: string },
+  context: {
+    authority: string;
+    scope: string;
+    /** The credential presented: a refusal's hint depends on it. */
+    credential?: CredentialKind;
+  },
 ): AuthError {
   const { errorCode, aadsts, detail } = describe(err);
-  const hint = (aadsts && HINTS[aadsts]) ?? (errorCode && HINTS[errorCode]);
+  const hintOf = (key: string | undefined): string | undefined =>
+    key === undefined
+      ? undefined
+      : (credentialHint(key, context.credential, context.authority) ?? HINTS[key]);
+  const hint = hintOf(aadsts) ?? hintOf(errorCode);
   const code = [errorCode, aadsts && `AADSTS${aadsts}`].filter(Boolean).join(', ');
   const message =
     `Could not get a token for ${context.scope} from ${context.authority}` +

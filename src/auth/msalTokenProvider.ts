@@ -147,6 +147,10 @@ export class MsalTokenProvider implements TokenProvider {
   /** Our errors (e.g. a vault refusal while loading the credential) pass through as they are. */
   private convert(err: unknown): TodoSyncError {
     if (err instanceof TodoSyncError) return err;
-    return toAuthError(err, { authority: this.options.authority.url, scope: this.options.scope });
+    return toAuthError(err, {
+      authority: this.options.authority.url,
+      scope: this.options.scope,
+      credential: this.options.credentials.kind,
+    });
   }
 }

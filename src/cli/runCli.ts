@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const settings = mergeSettings(local, io.env);
     redactor = new Redactor(secretSettingValues(settings));
-    const config = loadConfig(settings);
+    const config = loadConfig(settings, { needs: command.op === 'sync' ? ['storage'] : [] });
     const runtime = createRuntime(config, {
       logger: createStderrLogger(command.verbose ? 'info' : 'warn', redactor),
       redactor,

@@ -10,7 +10,7 @@ import type {
   StorageConfig,
 } from './appConfig.js';
 import { isLoopbackHost } from './loopback.js';
-import { SETTINGS, settingSpec, type SettingName } from './settings.js';
+import { SETTINGS, settingSpec, type SettingName, type SettingSpec } from './settings.js';
 
 /** Settings as they arrive: environment variables or local.settings.json `Values`. */
 export type SettingsSource = Readonly<Record<string, string | undefined>>;
@@ -46,10 +46,21 @@ function missing(name: SettingName): string {
   return `${name} is not set: set it to ${example(name)}.`;
 }
 
-/** Shows a non-secret value to help the user; secret values are never echoed. */
+/**
+ * Shows a non-secret value to help the user; secret values are never echoed, and neither is a
+ * URL's user name and password (everything up to its last "@"), which is refused anyway.
+ */
 function shown(name: SettingName, value: string): string {
-  return settingSpec(name).secret ? 'its value' : `"${value}"`;
+  if (settingSpec(name).secret) return 'its value';
+  return `"${value.replace(/^([a-z][a-z\d+.-]*:\/\/).*@/is, '$1[REDACTED]@')}"`;
 }
+
+/** A user name or password in a URL would be sent, logged and echoed: never accepted. */
+function userinfoProblem(what: string): string {
+  return `${what} a user name or password in it ("user:password@" before the host): remove it; todo-sync never sends credentials in a URL, and the value would show up in logs and errors.`;
+}
+
+const GUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
 /** A non-empty, non-placeholder string setting. */
 function text(name: SettingName) {
@@ -78,12 +89,18 @@ function optionalText(name: SettingName) {
 }
 
 function parseUrl(name: SettingName, value: string, ctx: Payload): URL | undefined {
+  let url: URL;
   try {
-    return new URL(value);
+    url = new URL(value);
   } catch {
     report(ctx, `${name} is not a valid URL (${shown(name, value)}): set it to ${example(name)}.`);
     return undefined;
   }
+  if (url.username || url.password) {
+    report(ctx, userinfoProblem(`${name} has`));
+    return undefined;
+  }
+  return url;
 }
 
 /** Parses a URL setting: https, or http for loopback hosts only. */
@@ -108,14 +125,14 @@ function parseAuthority(value: string, ctx: Payload): AuthorityConfig {
   if (url.protocol !== 'https:') {
     report(
       ctx,
-      `AUTHORITY must use https:// ("${value}"): MSAL accepts no other scheme, even for a local provider.`,
+      `AUTHORITY must use https:// (${shown('AUTHORITY', value)}): MSAL accepts no other scheme, even for a local provider.`,
     );
     return fallback;
   }
   if (url.search || url.hash) {
     report(
       ctx,
-      `AUTHORITY must not have a query or fragment ("${value}"): set it to ${example('AUTHORITY')}.`,
+      `AUTHORITY must not have a query or fragment (${shown('AUTHORITY', value)}): set it to ${example('AUTHORITY')}.`,
     );
     return fallback;
   }
@@ -124,7 +141,7 @@ function parseAuthority(value: string, ctx: Payload): AuthorityConfig {
   if (segments.length === 0) {
     report(
       ctx,
-      `AUTHORITY has no tenant in its path ("${value}"): set it to ${example('AUTHORITY')}.`,
+      `AUTHORITY has no tenant in its path (${shown('AUTHORITY', value)}): set it to ${example('AUTHORITY')}.`,
     );
     return fallback;
   }
@@ -133,17 +150,16 @@ function parseAuthority(value: string, ctx: Payload): AuthorityConfig {
     if (segments.length !== 1) {
       report(
         ctx,
-        `AUTHORITY for Entra ID is https://${host}/<tenant> with nothing after the tenant ("${value}"); drop "/v2.0" or other path parts.`,
+        `AUTHORITY for Entra ID is https://${host}/<tenant> with nothing after the tenant (${shown('AUTHORITY', value)}); drop "/v2.0" or other path parts.`,
       );
     }
     return { url: normalised, kind: 'entra', knownAuthorities: [] };
   }
   if (host.endsWith('.ciamlogin.com')) {
-    const tenant = segments[0] ?? '';
-    if (segments.length !== 1 || tenant.includes('.')) {
+    if (segments.length !== 1 || !GUID.test(segments[0] ?? '')) {
       report(
         ctx,
-        `AUTHORITY for External ID must be https://<subdomain>.ciamlogin.com/<tenant ID GUID>/ ("${value}"): MSAL Node does not accept a domain name as the tenant there.`,
+        `AUTHORITY for External ID must be https://<subdomain>.ciamlogin.com/<tenant ID GUID>/ (${shown('AUTHORITY', value)}): MSAL Node does not accept a domain name as the tenant there.`,
       );
     }
     return { url: normalised, kind: 'externalId', knownAuthorities: [url.host] };
@@ -156,7 +172,7 @@ function parseScope(value: string, ctx: Payload): string {
   if (/\s/.test(value)) {
     report(
       ctx,
-      `SCOPES must be one application ID URI, not a list ("${value}"): client credentials take exactly one resource, e.g. ${example('SCOPES')}.`,
+      `SCOPES must be one application ID URI, not a list (${shown('SCOPES', value)}): client credentials take exactly one resource, e.g. ${example('SCOPES')}.`,
     );
     return value;
   }
@@ -197,11 +213,30 @@ function parseCredential(env: SettingsSource, ctx: Payload): CredentialConfig {
   }
   if (placeholders.length > 0) return fallback;
 
+  // A version pin without the item it pins: say which item (and the vault, when missing too).
+  const unpinned = (
+    [
+      ['KEY_VAULT_CERTIFICATE_VERSION', 'CLIENT_CERTIFICATE_NAME'],
+      ['KEY_VAULT_SECRET_VERSION', 'CLIENT_SECRET_NAME'],
+    ] as const
+  ).filter(([version, item]) => v[version] && !v[item]);
+  const pinProblems = unpinned.map(
+    ([version, item]) =>
+      `${version} is set without ${item}: set ${item}${v.KEY_VAULT_URL ? '' : ' and KEY_VAULT_URL'} to the vault item it pins, or remove the version.`,
+  );
+
   const chosen = (
     ['CLIENT_SECRET', 'CLIENT_CERTIFICATE_NAME', 'CLIENT_SECRET_NAME', 'CLIENT_CREDENTIAL'] as const
   ).filter((n) => v[n] !== undefined);
   if (chosen.length === 0) {
-    report(ctx, `No credential is configured: ${CREDENTIAL_CHOICES}.`);
+    // Half a vault credential says what its other half is; nothing at all lists the choices.
+    if (pinProblems.length > 0) for (const problem of pinProblems) report(ctx, problem);
+    else if (v.KEY_VAULT_URL) {
+      report(
+        ctx,
+        "KEY_VAULT_URL is set but neither CLIENT_CERTIFICATE_NAME nor CLIENT_SECRET_NAME: set one to the name of the certificate or secret in that vault that is the daemon's credential.",
+      );
+    } else report(ctx, `No credential is configured: ${CREDENTIAL_CHOICES}.`);
     return fallback;
   }
   if (chosen.length > 1) {
@@ -211,24 +246,13 @@ function parseCredential(env: SettingsSource, ctx: Payload): CredentialConfig {
     );
     return fallback;
   }
-  if (v.KEY_VAULT_CERTIFICATE_VERSION && !v.CLIENT_CERTIFICATE_NAME) {
-    report(
-      ctx,
-      'KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME: set both, or remove the version.',
-    );
-  }
-  if (v.KEY_VAULT_SECRET_VERSION && !v.CLIENT_SECRET_NAME) {
-    report(
-      ctx,
-      'KEY_VAULT_SECRET_VERSION is set without CLIENT_SECRET_NAME: set both, or remove the version.',
-    );
-  }
+  for (const problem of pinProblems) report(ctx, problem);
   if (v.CLIENT_SECRET) return { kind: 'clientSecret', clientSecret: v.CLIENT_SECRET };
   if (v.CLIENT_CREDENTIAL) {
     if (v.CLIENT_CREDENTIAL.toLowerCase() !== 'managedidentity') {
       report(
         ctx,
-        `CLIENT_CREDENTIAL must be "managedIdentity" ("${v.CLIENT_CREDENTIAL}"); for a secret or certificate, ${CREDENTIAL_CHOICES}.`,
+        `CLIENT_CREDENTIAL must be "managedIdentity" (${shown('CLIENT_CREDENTIAL', v.CLIENT_CREDENTIAL)}); for a secret or certificate, ${CREDENTIAL_CHOICES}.`,
       );
     }
     return fallback;
@@ -245,7 +269,7 @@ function parseCredential(env: SettingsSource, ctx: Payload): CredentialConfig {
   if (!/^[0-9a-zA-Z-]{1,127}$/.test(name)) {
     report(
       ctx,
-      `${nameSetting} must be a Key Vault object name (letters, digits and hyphens) ("${name}").`,
+      `${nameSetting} must be a Key Vault object name (letters, digits and hyphens) (${shown(nameSetting, name)}).`,
     );
   }
   const vault = httpsUrl('KEY_VAULT_URL', v.KEY_VAULT_URL, ctx);
@@ -286,16 +310,27 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
       return undefined;
     }
     if (!dev) {
-      const endpointIsHttp = blobEndpoint?.toLowerCase().startsWith('http://') ?? false;
-      const protocolIsHttp = !blobEndpoint && parts.get('defaultendpointsprotocol') === 'http';
-      let loopback: boolean;
-      try {
-        loopback = blobEndpoint ? isLoopbackHost(new URL(blobEndpoint).hostname) : false;
-      } catch {
-        report(ctx, 'AzureWebJobsStorage has a BlobEndpoint that is not a valid URL.');
-        return undefined;
+      // The SDK takes the scheme as written, in any case: "HTTP" is plain http too.
+      let plainHttp: boolean;
+      let loopback = false;
+      if (blobEndpoint) {
+        let url: URL;
+        try {
+          url = new URL(blobEndpoint);
+        } catch {
+          report(ctx, 'AzureWebJobsStorage has a BlobEndpoint that is not a valid URL.');
+          return undefined;
+        }
+        if (url.username || url.password) {
+          report(ctx, userinfoProblem('AzureWebJobsStorage has a BlobEndpoint with'));
+          return undefined;
+        }
+        plainHttp = url.protocol === 'http:';
+        loopback = isLoopbackHost(url.hostname);
+      } else {
+        plainHttp = parts.get('defaultendpointsprotocol')?.toLowerCase() === 'http';
       }
-      if ((endpointIsHttp || protocolIsHttp) && !loopback) {
+      if (plainHttp && !loopback) {
         report(
           ctx,
           'AzureWebJobsStorage uses http for a non-loopback blob endpoint: use DefaultEndpointsProtocol=https (plain http is allowed for 127.0.0.1/localhost only).',
@@ -306,29 +341,49 @@ function parseStorage(env: SettingsSource, ctx: Payload): StorageConfig | undefi
     return { kind: 'connectionString', connectionString };
   }
 
-  const uri = env.AzureWebJobsStorage__blobServiceUri?.trim();
-  const accountName = env.AzureWebJobsStorage__accountName?.trim();
-  if (!uri && !accountName) return undefined;
+  const uri = setting(env, 'AzureWebJobsStorage__blobServiceUri');
+  const accountName = setting(env, 'AzureWebJobsStorage__accountName');
+  const credential = setting(env, 'AzureWebJobsStorage__credential')?.toLowerCase();
+  const clientId = setting(env, 'AzureWebJobsStorage__clientId');
+  if (!uri && !accountName) {
+    // Half of an identity-based connection: the account it is for is missing.
+    const set = (
+      ['AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId'] as const
+    ).filter((name) => setting(env, name));
+    if (set.length > 0) {
+      report(
+        ctx,
+        `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set but neither AzureWebJobsStorage__blobServiceUri nor AzureWebJobsStorage__accountName: set AzureWebJobsStorage__blobServiceUri to ${example('AzureWebJobsStorage__blobServiceUri')} (or AzureWebJobsStorage for a connection string).`,
+      );
+    }
+    return undefined;
+  }
   let blobServiceUri: string;
   if (uri) {
     const url = httpsUrl('AzureWebJobsStorage__blobServiceUri', uri, ctx);
     if (!url) return undefined;
     blobServiceUri = url.toString().replace(/\/+$/, '');
   } else {
+    if (!/^[a-z\d]{3,24}$/.test(accountName ?? '')) {
+      report(
+        ctx,
+        `AzureWebJobsStorage__accountName must be a storage account name (3-24 lowercase letters and digits) (${shown('AzureWebJobsStorage__accountName', accountName ?? '')}), e.g. ${example('AzureWebJobsStorage__accountName')}.`,
+      );
+      return undefined;
+    }
     blobServiceUri = `https://${accountName ?? ''}.blob.core.windows.net`;
   }
-  const credential = env.AzureWebJobsStorage__credential?.trim().toLowerCase();
   if (credential && credential !== 'managedidentity') {
     report(
       ctx,
-      `AzureWebJobsStorage__credential must be "managedidentity" or unset ("${credential}").`,
+      `AzureWebJobsStorage__credential must be "managedidentity" or unset (${shown('AzureWebJobsStorage__credential', credential)}).`,
     );
   }
   return {
     kind: 'identity',
     blobServiceUri,
     credential: credential === 'managedidentity' ? 'managedidentity' : 'default',
-    clientId: env.AzureWebJobsStorage__clientId?.trim() || undefined,
+    clientId,
   };
 }
 
@@ -372,6 +427,22 @@ function parseLimits(env: SettingsSource, ctx: Payload): LimitsConfig {
   return { runTimeoutMs, callTimeoutMs };
 }
 
+/** Every GUID-shaped setting that is set (placeholders are reported as placeholders). */
+function checkGuids(env: SettingsSource, ctx: Payload): void {
+  const specs: readonly SettingSpec[] = SETTINGS;
+  for (const spec of specs) {
+    const name = spec.name as SettingName;
+    const value = setting(env, name);
+    if (spec.format !== 'guid' || !value || value.includes(PLACEHOLDER) || GUID.test(value)) {
+      continue;
+    }
+    report(
+      ctx,
+      `${name} must be a GUID (${shown(name, value)}): ${spec.description} For example ${example(name)}.`,
+    );
+  }
+}
+
 /** Parses `text(name)`'s value on into a typed one. */
 function parsed<T>(name: SettingName, parse: (value: string, ctx: Payload) => T) {
   return z.pipe(text(name), z.transform(parse));
@@ -379,11 +450,8 @@ function parsed<T>(name: SettingName, parse: (value: string, ctx: Payload) => T)
 
 const schema = z.pipe(
   z.object({
-    CLIENT_ID: text('CLIENT_ID').check(
-      z.refine((v) => !/\s/.test(v), {
-        error: `CLIENT_ID must not contain spaces: set it to ${example('CLIENT_ID')}.`,
-      }),
-    ),
+    // Its shape (a GUID) is checked with the other GUID-shaped settings.
+    CLIENT_ID: text('CLIENT_ID'),
     AUTHORITY: parsed('AUTHORITY', parseAuthority),
     API_ENDPOINT: parsed('API_ENDPOINT', (v, ctx) =>
       (httpsUrl('API_ENDPOINT', v, ctx)?.toString() ?? v).replace(/\/+$/, ''),
@@ -414,26 +482,51 @@ const schema = z.pipe(
 const storageSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseStorage));
 const credentialSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseCredential));
 const limitsSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseLimits));
+const guidSchema = z.pipe(z.custom<SettingsSource>(), z.transform(checkGuids));
+
+/** A part of the configuration that only some operations use. */
+export type ConfigPart = 'storage';
+
+export interface LoadConfigOptions {
+  /**
+   * The parts the operation cannot run without: a missing one is reported together with every
+   * other problem (a sync and the functions need storage; the CLI's getToDos does not).
+   */
+  readonly needs?: readonly ConfigPart[];
+}
+
+const STORAGE_MISSING =
+  'AzureWebJobsStorage is not set: set it to "UseDevelopmentStorage=true" for Azurite, a storage connection string, or use AzureWebJobsStorage__blobServiceUri with a managed identity in Azure.';
 
 /**
  * Parses and validates the settings once. Every problem is reported together, each naming its
  * setting and a right value; secret values are never echoed (see secretSettingValues).
  */
-export function loadConfig(source: SettingsSource): AppConfig {
+export function loadConfig(source: SettingsSource, options: LoadConfigOptions = {}): AppConfig {
   const core = schema.safeParse(source);
   const credential = credentialSchema.safeParse(source);
   const storage = storageSchema.safeParse(source);
   const limits = limitsSchema.safeParse(source);
-  const problems = [core, credential, storage, limits].flatMap((r) =>
+  const guids = guidSchema.safeParse(source);
+  const problems = [core, credential, storage, limits, guids].flatMap((r) =>
     r.success ? [] : r.error.issues.map((i) => i.message),
   );
-  if (!core.success || !credential.success || !storage.success || !limits.success) {
+  if (options.needs?.includes('storage') && storage.success && storage.data === undefined) {
+    problems.push(STORAGE_MISSING);
+  }
+  if (
+    !core.success ||
+    !credential.success ||
+    !storage.success ||
+    !limits.success ||
+    problems.length > 0
+  ) {
     throw new ConfigError(problems);
   }
   return {
     ...core.data,
     credential: credential.data,
-    azureClientId: source.AZURE_CLIENT_ID?.trim() || undefined,
+    azureClientId: setting(source, 'AZURE_CLIENT_ID'),
     runningInAzure: Boolean(source.WEBSITE_INSTANCE_ID),
     storage: storage.data,
     limits: limits.data,
@@ -441,13 +534,12 @@ export function loadConfig(source: SettingsSource): AppConfig {
   };
 }
 
-/** The storage part, demanded only by the operations that need it. */
+/**
+ * The storage part, for the operations that need it. loadConfig with `needs: ['storage']` has
+ * reported a missing one already, with every other problem; this is the typed access.
+ */
 export function requireStorage(config: AppConfig): StorageConfig {
-  if (!config.storage) {
-    throw new ConfigError([
-      'AzureWebJobsStorage is not set: set it to "UseDevelopmentStorage=true" for Azurite, a storage connection string, or use AzureWebJobsStorage__blobServiceUri with a managed identity in Azure.',
-    ]);
-  }
+  if (!config.storage) throw new ConfigError([STORAGE_MISSING]);
   return config.storage;
 }
 

@@ -17,6 +17,8 @@ export interface SettingSpec {
    * - `never`: for local runs only (a secret in plain app settings, a local connection string).
    */
   readonly inAzure: 'required' | 'optional' | 'never';
+  /** `guid`: the value must be a GUID (an Entra client ID), checked before any network call. */
+  readonly format?: 'guid';
 }
 
 export const SETTINGS = [
@@ -26,6 +28,7 @@ export const SETTINGS = [
     example: '00001111-aaaa-2222-bbbb-3333cccc4444',
     secret: false,
     inAzure: 'required',
+    format: 'guid',
   },
   {
     name: 'AUTHORITY',
@@ -95,6 +98,7 @@ export const SETTINGS = [
     example: '22223333-cccc-4444-dddd-5555eeee6666',
     secret: false,
     inAzure: 'required',
+    format: 'guid',
   },
   {
     name: 'API_ENDPOINT',
@@ -178,6 +182,7 @@ export const SETTINGS = [
     example: '22223333-cccc-4444-dddd-5555eeee6666',
     secret: false,
     inAzure: 'required',
+    format: 'guid',
   },
 ] as const satisfies readonly SettingSpec[];
 

@@ -6,6 +6,7 @@ import {
 } from '@azure/functions';
 import { invocationLogger } from '../adapters/invocationLogger.js';
 import { notFoundProblem, problemResponse } from '../adapters/problemDetails.js';
+import { LockHeldError } from '../errors.js';
 import { withLogger } from '../logging/logContext.js';
 import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntime.js';
 
@@ -31,9 +32,15 @@ export function syncTodosHandler(
         return { status: 200, jsonBody: await runtime().sync('http') };
       } catch (err) {
         const response = problemResponse(err, context.invocationId, redactor);
-        logger.error(`sync request failed with ${(response.status ?? 500).toString()}`, {
-          reason: err instanceof Error ? err.message : 'unknown error',
-        });
+        const reason = err instanceof Error ? err.message : 'unknown error';
+        if (err instanceof LockHeldError) {
+          // Another instance syncing is the lock doing its job, not a fault (the timer skips).
+          logger.info('sync request answered 409: another sync holds the lock', { reason });
+        } else {
+          logger.error(`sync request failed with ${(response.status ?? 500).toString()}`, {
+            reason,
+          });
+        }
         return response;
       }
     });

@@ -15,6 +15,9 @@ const PATTERNS: readonly [RegExp, string][] = [
   // Storage connection-string parts and SAS signatures.
   [/\b(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;"'\s]+/gi, '$1=[REDACTED]'],
   [/([?&]sig=)[^&"'\s]+/gi, '$1[REDACTED]'],
+  // A URL's user name and password (`scheme://user:pass@host`). Up to the last "@" before the
+  // host ends, so an unencoded "@" in a password does not leave its tail behind.
+  [/\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#"'<>]+@/gi, '$1[REDACTED]@'],
   // OAuth form fields.
   [
     /\b(client_secret|client_assertion|assertion|refresh_token|access_token)=[^&"'\s]+/gi,

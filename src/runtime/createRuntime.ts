@@ -73,6 +73,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     tokens,
     logger,
     timeoutMs: callTimeoutMs,
+    clock,
   });
 
   // Storage is loaded on first use: the CLI's getToDos never needs it.

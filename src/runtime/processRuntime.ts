@@ -29,7 +29,8 @@ export function createProcessRuntime(source: SettingsSource): ProcessRuntime {
       if (!built) {
         try {
           built = {
-            value: createRuntime(loadConfig(source), {
+            // Every function uses storage (a sync, the last run): report it with the rest.
+            value: createRuntime(loadConfig(source, { needs: ['storage'] }), {
               logger: routedLogger(createStderrLogger('info', redactor)),
               redactor,
             }),

@@ -156,7 +156,11 @@ export class BlobSyncStore implements SyncStore {
         }
         return this.acquireLock(options);
       }
-      if (err instanceof RestError && err.statusCode === 409) throw new LockHeldError();
+      if (err instanceof RestError && err.statusCode === 409) {
+        // Blob Storage does not say how long a lease has left, only that it is held: the full
+        // lease is the bound (a crashed holder's lease is gone by then; a live one renews).
+        throw new LockHeldError(LEASE_SECONDS);
+      }
       throw toStorageError(err, 'acquire the sync lock');
     }
     this.held = { leaseId: taken.leaseId ?? lease.leaseId, etag: taken.etag };

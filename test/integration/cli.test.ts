@@ -110,6 +110,47 @@ describe('CLI, parity with the tutorial', () => {
     assert.equal(stack.api.requests().length, calls);
   });
 
+  it('refuses a password in API_ENDPOINT by name, exit 2, and prints it nowhere', async () => {
+    const password = 'url-pa55word-42';
+    const calls = stack.api.requests().length;
+    const endpoint = new URL(stack.api.endpoint);
+    endpoint.username = 'daemon';
+    endpoint.password = password;
+    const run = await cli(['--op', 'getToDos', '--verbose'], {
+      ...stack.settings,
+      API_ENDPOINT: endpoint.toString(),
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /API_ENDPOINT has a user name or password in it/);
+    assert.ok(!`${run.stdout}${run.stderr}`.includes(password), run.stderr);
+    assert.equal(stack.api.requests().length, calls);
+  });
+
+  it('exits 2 for a CLIENT_ID that is not a GUID, before asking the IdP', async () => {
+    const tokens = stack.idp.tokenRequests();
+    const run = await cli(['--op', 'getToDos'], {
+      ...stack.settings,
+      CLIENT_ID: 'todo-sync-daemon',
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /CLIENT_ID must be a GUID \("todo-sync-daemon"\)/);
+    assert.equal(stack.idp.tokenRequests(), tokens);
+  });
+
+  it('--op sync reports a missing storage together with every other problem', async () => {
+    const { AzureWebJobsStorage: _omit, ...noStorage } = stack.settings;
+    const run = await cli(['--op', 'sync'], {
+      ...noStorage,
+      CLIENT_ID: 'Enter_the_Application_Id_Here',
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /CLIENT_ID still holds a placeholder/);
+    assert.match(run.stderr, /AzureWebJobsStorage is not set/);
+    // getToDos needs no storage.
+    const list = await cli(['--op', 'getToDos'], noStorage);
+    assert.equal(list.code, 0, list.stderr);
+  });
+
   it('names the permission a write needs when the app lacks it', async () => {
     stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All']);
     try {
@@ -138,6 +179,8 @@ describe('CLI, parity with the tutorial', () => {
       const run = await cli(['--op', 'sync'], settings);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /another sync is running/);
+      // A run that was killed never finishes: say when its lock frees itself.
+      assert.match(run.stderr, /expires by itself within 60 s/);
     } finally {
       await lease.releaseLease();
     }

@@ -28,6 +28,10 @@ async function takeLockWhenFree(lease: BlobLeaseClient): Promise<void> {
   }
 }
 
+function header(response: HttpResponseInit, name: string): string | undefined {
+  return (response.headers as Record<string, string> | undefined)?.[name];
+}
+
 function problem(response: HttpResponseInit): Record<string, unknown> {
   return JSON.parse(bodyText(response)) as Record<string, unknown>;
 }
@@ -97,10 +101,18 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
       .getBlobLeaseClient();
     await takeLockWhenFree(lease);
     try {
-      const { context } = newInvocation('syncTodos');
+      const { context, lines } = newInvocation('syncTodos');
       const response = await handlers.syncTodos(syncRequest('POST'), context);
       assert.equal(response.status, 409);
       assert.match(String(problem(response).detail), /another sync is running/);
+      // Another instance at work is no fault of this one: not an error line.
+      assert.ok(
+        lines.some((l) => l.includes('409')),
+        lines.join('\n'),
+      );
+      assert.ok(!lines.some((l) => l.startsWith('error')), lines.join('\n'));
+      // Blob Storage does not tell a lease's remaining time: the whole lease is the bound.
+      assert.equal(header(response, 'Retry-After'), '60');
       const timerRun = newInvocation('syncTodosTimer');
       await handlers.syncTodosTimer(timerInfo(), timerRun.context);
       assert.ok(timerRun.lines.some((l) => l.includes('skipped: another sync holds the lock')));
@@ -137,5 +149,6 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
     );
     assert.equal(response.status, 503);
     assert.match(String(problem(response).detail), /Could not get a token/);
+    assert.equal(header(response, 'Retry-After'), '60');
   });
 });

@@ -5,15 +5,16 @@ import { bodyText, newInvocation, syncRequest, timerInfo } from '../support/capt
 const SECRET = 'config-error-secret-value-42';
 
 describe('function handlers with a bad configuration', () => {
-  it('answer 500 naming the setting, with no secret, and the timer fails', async () => {
+  it('answer 500 naming every setting at fault, storage included, with no secret; the timer fails', async () => {
     Object.assign(process.env, {
       CLIENT_ID: 'Enter_the_Application_Id_Here',
       AUTHORITY: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
       CLIENT_SECRET: SECRET,
       API_ENDPOINT: 'http://api.contoso.com/api/todolist',
       SCOPES: 'api://x',
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     });
+    // The functions need storage: its absence is reported with the other problems, at once.
+    delete process.env.AzureWebJobsStorage;
     const { syncTodos } = await import('../../src/functions/syncTodos.js');
     const { syncTodosTimer } = await import('../../src/functions/syncTodosTimer.js');
     const { context, lines } = newInvocation('syncTodos');
@@ -22,6 +23,7 @@ describe('function handlers with a bad configuration', () => {
     const body = bodyText(response);
     assert.match(body, /CLIENT_ID still holds a placeholder/);
     assert.match(body, /API_ENDPOINT uses http:\/\/ for a non-loopback host/);
+    assert.match(body, /AzureWebJobsStorage is not set/);
     assert.ok(!body.includes(SECRET));
     assert.ok(!lines.join('\n').includes(SECRET));
     const timerRun = newInvocation('syncTodosTimer');

@@ -56,7 +56,7 @@ export class InMemorySyncStore implements SyncStore {
 
   async acquireLock(options: CallOptions = {}): Promise<SyncLock> {
     await this.enter('acquireLock', options);
-    if (this.lock !== 'free') throw new LockHeldError();
+    if (this.lock !== 'free') throw new LockHeldError(60);
     this.lock = 'ours';
     this.lockLost = false;
     return {

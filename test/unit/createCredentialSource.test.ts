@@ -16,8 +16,10 @@ function context(logger: Logger) {
   };
 }
 
+const UAMI = '22223333-cccc-4444-dddd-5555eeee6666';
+
 const base = {
-  CLIENT_ID: 'client',
+  CLIENT_ID: '00001111-aaaa-2222-bbbb-3333cccc4444',
   AUTHORITY: 'https://login.microsoftonline.com/tenant',
   API_ENDPOINT: 'https://api.contoso.com/api/todolist',
   SCOPES: 'api://api',
@@ -55,9 +57,9 @@ describe('createCredentialSource', () => {
     );
     assert.equal(vault.description, 'certificate "c" from Key Vault https://v.vault.azure.net');
     const mi = createCredentialSource(
-      loadConfig({ ...base, CLIENT_CREDENTIAL: 'managedIdentity', AZURE_CLIENT_ID: 'uami' }),
+      loadConfig({ ...base, CLIENT_CREDENTIAL: 'managedIdentity', AZURE_CLIENT_ID: UAMI }),
       context(logger),
     );
-    assert.equal(mi.description, 'managed identity uami as a federated credential');
+    assert.equal(mi.description, `managed identity ${UAMI} as a federated credential`);
   });
 });

@@ -144,13 +144,13 @@ describe('loadConfig', () => {
       ...rest,
       AzureWebJobsStorage__accountName: 'mystorage',
       AzureWebJobsStorage__credential: 'managedidentity',
-      AzureWebJobsStorage__clientId: 'client-guid',
+      AzureWebJobsStorage__clientId: '22223333-cccc-4444-dddd-5555eeee6666',
     });
     assert.deepEqual(config.storage, {
       kind: 'identity',
       blobServiceUri: 'https://mystorage.blob.core.windows.net',
       credential: 'managedidentity',
-      clientId: 'client-guid',
+      clientId: '22223333-cccc-4444-dddd-5555eeee6666',
     });
   });
 
@@ -159,6 +159,185 @@ describe('loadConfig', () => {
     const config = loadConfig(rest);
     assert.equal(config.storage, undefined);
     assert.throws(() => requireStorage(config), /AzureWebJobsStorage is not set/);
+  });
+
+  it('refuses plain http to a public storage account whatever the case of the scheme', () => {
+    const key = 'c2VjcmV0a2V5c2VjcmV0a2V5';
+    for (const protocol of ['http', 'HTTP', 'Http']) {
+      const found = problems({
+        ...valid,
+        AzureWebJobsStorage: `DefaultEndpointsProtocol=${protocol};AccountName=public;AccountKey=${key}`,
+      });
+      assert.equal(found.length, 1, `${protocol}: ${found.join(' | ')}`);
+      assert.match(found[0] ?? '', /^AzureWebJobsStorage uses http for a non-loopback/);
+      assert.ok(!found.join('\n').includes(key));
+    }
+    for (const endpoint of ['HTTP://public.blob.core.windows.net', 'Http://10.0.0.5:10000/acct']) {
+      assert.match(
+        problems({
+          ...valid,
+          AzureWebJobsStorage: `BlobEndpoint=${endpoint};AccountName=a;AccountKey=${key}`,
+        })[0] ?? '',
+        /^AzureWebJobsStorage uses http for a non-loopback/,
+      );
+    }
+    for (const uri of ['HTTP://mystorage.blob.core.windows.net', 'hTtP://mystorage.blob']) {
+      const { AzureWebJobsStorage: _omit, ...rest } = valid;
+      assert.match(
+        problems({ ...rest, AzureWebJobsStorage__blobServiceUri: uri })[0] ?? '',
+        /^AzureWebJobsStorage__blobServiceUri uses http:\/\/ for a non-loopback host/,
+      );
+    }
+    // Loopback stays allowed in any case, and https in any case is https.
+    assert.equal(
+      loadConfig({
+        ...valid,
+        AzureWebJobsStorage: `DefaultEndpointsProtocol=HTTP;AccountName=a;AccountKey=${key};BlobEndpoint=HTTP://127.0.0.1:10000/a`,
+      }).storage?.kind,
+      'connectionString',
+    );
+    assert.equal(
+      loadConfig({
+        ...valid,
+        AzureWebJobsStorage: `DefaultEndpointsProtocol=HTTPS;AccountName=a;AccountKey=${key}`,
+      }).storage?.kind,
+      'connectionString',
+    );
+  });
+
+  it('refuses a user name or password in any URL setting, by name, without echoing it', () => {
+    const password = 'pA55w0rd-in-url';
+    const { AzureWebJobsStorage: _omit, CLIENT_SECRET: _secret, ...rest } = valid;
+    const found = problems({
+      ...rest,
+      API_ENDPOINT: `https://daemon:${password}@api.contoso.com/api/todolist`,
+      AUTHORITY: `https://me:${password}@login.microsoftonline.com/contoso.onmicrosoft.com`,
+      KEY_VAULT_URL: `https://vault:${password}@my-vault.vault.azure.net/`,
+      CLIENT_SECRET_NAME: 'daemon-secret',
+      AzureWebJobsStorage__blobServiceUri: `https://${password}@mystorage.blob.core.windows.net`,
+    });
+    for (const name of [
+      'API_ENDPOINT',
+      'AUTHORITY',
+      'KEY_VAULT_URL',
+      'AzureWebJobsStorage__blobServiceUri',
+    ]) {
+      assert.ok(
+        found.some((p) => p.startsWith(`${name} has a user name or password in it`)),
+        `no userinfo problem for ${name}: ${found.join(' | ')}`,
+      );
+    }
+    assert.equal(found.length, 4, found.join(' | '));
+    assert.ok(!found.join('\n').includes(password));
+    // Also when the URL is wrong in another way, and in a connection string's BlobEndpoint.
+    const http = problems({ ...valid, API_ENDPOINT: `http://u:${password}@api.contoso.com/x` });
+    assert.deepEqual(http.length, 1, http.join(' | '));
+    assert.ok(!http.join('\n').includes(password));
+    const blob = problems({
+      ...valid,
+      AzureWebJobsStorage: `BlobEndpoint=https://u:${password}@a.blob.core.windows.net;AccountName=a;AccountKey=k2V5a2V5a2V5`,
+    });
+    assert.match(
+      blob[0] ?? '',
+      /^AzureWebJobsStorage has a BlobEndpoint with a user name or password in it/,
+    );
+    assert.ok(!blob.join('\n').includes(password));
+  });
+
+  it('reports a missing storage with every other problem when the operation needs it', () => {
+    const { AzureWebJobsStorage: _omit, ...rest } = valid;
+    let error: unknown;
+    try {
+      loadConfig(
+        { ...rest, CLIENT_ID: undefined, SCOPES: 'api://a api://b' },
+        { needs: ['storage'] },
+      );
+    } catch (err) {
+      error = err;
+    }
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.equal(error.problems.length, 3, error.problems.join(' | '));
+    assert.ok(error.problems.some((p) => p.startsWith('CLIENT_ID is not set')));
+    assert.ok(error.problems.some((p) => p.startsWith('SCOPES must be one application ID URI')));
+    assert.ok(error.problems.some((p) => p.startsWith('AzureWebJobsStorage is not set')));
+    // Needed and present: fine; not needed: its absence is no problem.
+    assert.equal(loadConfig(valid, { needs: ['storage'] }).storage?.kind, 'connectionString');
+    assert.equal(loadConfig(rest).storage, undefined);
+  });
+
+  it('checks GUID-shaped settings as GUIDs, naming the setting with an example', () => {
+    const found = problems({
+      ...valid,
+      CLIENT_ID: 'my-daemon-app',
+      AZURE_CLIENT_ID: 'uami-client-id',
+      AzureWebJobsStorage: undefined,
+      AzureWebJobsStorage__accountName: 'mystorage',
+      AzureWebJobsStorage__credential: 'managedidentity',
+      AzureWebJobsStorage__clientId: '1234',
+    });
+    assert.equal(found.length, 3, found.join(' | '));
+    assert.match(
+      found.find((p) => p.startsWith('CLIENT_ID ')) ?? '',
+      /^CLIENT_ID must be a GUID \("my-daemon-app"\).*"00001111-aaaa-2222-bbbb-3333cccc4444"/,
+    );
+    assert.match(
+      found.find((p) => p.startsWith('AZURE_CLIENT_ID ')) ?? '',
+      /^AZURE_CLIENT_ID must be a GUID .*"22223333-cccc-4444-dddd-5555eeee6666"/,
+    );
+    assert.match(
+      found.find((p) => p.startsWith('AzureWebJobsStorage__clientId ')) ?? '',
+      /^AzureWebJobsStorage__clientId must be a GUID /,
+    );
+    // Either case: the portal shows lower case, other tools upper case.
+    assert.equal(
+      loadConfig({ ...valid, CLIENT_ID: 'AAAABBBB-0000-CCCC-1111-DDDD2222EEEE' }).clientId,
+      'AAAABBBB-0000-CCCC-1111-DDDD2222EEEE',
+    );
+    // A placeholder is reported as a placeholder only.
+    const placeholder = problems({ ...valid, CLIENT_ID: 'Enter_the_Application_Id_Here' });
+    assert.equal(placeholder.length, 1, placeholder.join(' | '));
+  });
+
+  it('says what is missing for each half-configured credential', () => {
+    const { CLIENT_SECRET: _secret, ...base } = valid;
+    const vault = 'https://my-vault.vault.azure.net/';
+    const only = (env: Record<string, string | undefined>): string => {
+      const found = problems(env);
+      assert.equal(found.length, 1, found.join(' | '));
+      return found[0] ?? '';
+    };
+    assert.match(
+      only({ ...base, KEY_VAULT_URL: vault }),
+      /^KEY_VAULT_URL is set but neither CLIENT_CERTIFICATE_NAME nor CLIENT_SECRET_NAME: set one/,
+    );
+    assert.match(
+      only({ ...base, CLIENT_SECRET_NAME: 'daemon-secret' }),
+      /^CLIENT_SECRET_NAME needs KEY_VAULT_URL: set it to the vault's URL/,
+    );
+    assert.match(
+      only({ ...base, CLIENT_CERTIFICATE_NAME: 'daemon-cert' }),
+      /^CLIENT_CERTIFICATE_NAME needs KEY_VAULT_URL: set it to the vault's URL/,
+    );
+    assert.match(
+      only({ ...base, KEY_VAULT_URL: vault, KEY_VAULT_CERTIFICATE_VERSION: 'abc' }),
+      /^KEY_VAULT_CERTIFICATE_VERSION is set without CLIENT_CERTIFICATE_NAME/,
+    );
+    assert.match(
+      only({ ...base, KEY_VAULT_SECRET_VERSION: 'abc' }),
+      /^KEY_VAULT_SECRET_VERSION is set without CLIENT_SECRET_NAME/,
+    );
+    const { AzureWebJobsStorage: _storage, ...noStorage } = valid;
+    for (const [name, value] of [
+      ['AzureWebJobsStorage__credential', 'managedidentity'],
+      ['AzureWebJobsStorage__clientId', '22223333-cccc-4444-dddd-5555eeee6666'],
+    ] as const) {
+      assert.match(
+        only({ ...noStorage, [name]: value }),
+        new RegExp(
+          `^${name} is set but neither AzureWebJobsStorage__blobServiceUri nor AzureWebJobsStorage__accountName`,
+        ),
+      );
+    }
   });
 
   describe('credential modes', () => {
@@ -190,7 +369,7 @@ describe('loadConfig', () => {
         KEY_VAULT_URL: vault,
         CLIENT_SECRET_NAME: 'daemon-secret',
         KEY_VAULT_SECRET_VERSION: 'abc123',
-        AZURE_CLIENT_ID: 'uami-client-id',
+        AZURE_CLIENT_ID: '22223333-cccc-4444-dddd-5555eeee6666',
       });
       assert.deepEqual(pinned.credential, {
         kind: 'keyVaultSecret',
@@ -198,7 +377,7 @@ describe('loadConfig', () => {
         name: 'daemon-secret',
         version: 'abc123',
       });
-      assert.equal(pinned.azureClientId, 'uami-client-id');
+      assert.equal(pinned.azureClientId, '22223333-cccc-4444-dddd-5555eeee6666');
     });
 
     it('takes a managed identity, with or without a vault URL', () => {
@@ -229,7 +408,7 @@ describe('loadConfig', () => {
       );
       assert.match(
         problems({ ...base, KEY_VAULT_URL: vault })[0] ?? '',
-        /^No credential is configured/,
+        /^KEY_VAULT_URL is set but neither/,
       );
       assert.match(
         problems({ ...valid, KEY_VAULT_CERTIFICATE_VERSION: 'v1' })[0] ?? '',

@@ -77,4 +77,19 @@ describe('README', () => {
     const missing = SETTINGS.map((s) => s.name).filter((name) => !documented(name));
     assert.deepEqual(missing, []);
   });
+
+  it('says where to run the CLI and what to export before the first npx todo-sync line', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf("### As the tutorial's daemon (CLI)");
+    assert.ok(start >= 0, 'the CLI section is there');
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const beforeFirstRun = section.slice(0, section.indexOf('npx todo-sync'));
+    // Outside the project folder npx would look for a public package of that name.
+    assert.match(beforeFirstRun, /inside\s+the\s+project\s+folder/);
+    assert.match(beforeFirstRun, /npm\s+run\s+build/);
+    assert.match(beforeFirstRun, /public\s+npm\s+registry/);
+    // Against `npm run stack`, Node must trust the stack's CA from the start.
+    assert.match(beforeFirstRun, /NODE_EXTRA_CA_CERTS/);
+    assert.match(beforeFirstRun, /npm\s+run\s+stack/);
+  });
 });

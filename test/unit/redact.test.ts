@@ -36,6 +36,23 @@ describe('Redactor', () => {
     assert.ok(out.includes('AccountName=a'), 'keeps what is not secret');
   });
 
+  it('scrubs the user name and password of any URL, keeping scheme, host and path', () => {
+    const r = new Redactor();
+    assert.equal(
+      r.redact('GET https://daemon:pA55w0rd@api.contoso.com/api/todolist failed'),
+      'GET https://[REDACTED]@api.contoso.com/api/todolist failed',
+    );
+    assert.equal(
+      r.redact('url=http://token@127.0.0.1:5000/x, and ftp://u:p%40ss@h'),
+      'url=http://[REDACTED]@127.0.0.1:5000/x, and ftp://[REDACTED]@h',
+    );
+    // A password with an unencoded "@" is scrubbed up to the host.
+    assert.equal(r.redact('"https://u:p@ss@host/x"'), '"https://[REDACTED]@host/x"');
+    // An "@" after the host (path, query) is not userinfo.
+    const plain = 'https://api.contoso.com/users/a@b.com?x=y@z see me@example.com';
+    assert.equal(r.redact(plain), plain);
+  });
+
   it('ignores values too short to be secrets', () => {
     const r = new Redactor();
     r.add('abc');
