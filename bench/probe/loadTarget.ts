@@ -5,7 +5,7 @@ import { packagePaths, REPO_ROOT } from '../../scripts/package/paths.js';
 import type { Target } from '../protocol.js';
 import { installFakeFunctionsCore, type Handler } from './fakeFunctionsCore.js';
 
-export const FUNCTION_NAMES = ['syncTodos', 'syncTodosTimer'] as const;
+export const FUNCTION_NAMES = ['health', 'syncTodos', 'syncTodosTimer'] as const;
 
 export interface LoadedTarget {
   readonly handlers: ReadonlyMap<string, Handler>;

@@ -1,4 +1,5 @@
-// The bundle's single entry: both function modules, so their shared code is evaluated once
+// The bundle's single entry: every function module, so their shared code is evaluated once
 // and the host loads one file. Re-exporting the handlers lets tests call the bundled ones.
 export { syncTodos } from '../../src/functions/syncTodos.js';
 export { syncTodosTimer } from '../../src/functions/syncTodosTimer.js';
+export { health } from '../../src/functions/health.js';

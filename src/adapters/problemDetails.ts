@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { TodoSyncError, type ErrorCode } from '../errors.js';
 import type { Redactor } from '../logging/redact.js';
+import type { Freshness } from '../core/freshness.js';
 
 /**
  * Retry-After of a 503: the identity provider or Key Vault refused or failed. Each POST that
@@ -75,6 +76,36 @@ export function notFoundProblem(detail: string, invocationId: string): HttpRespo
       title: 'Not found',
       status: 404,
       detail,
+      invocationId,
+    }),
+  };
+}
+
+/**
+ * A 503 problem for data that is too old (or was never synced): not an error of this request,
+ * the state a monitor must see. Extension members carry the numbers, so a probe need not parse
+ * the detail.
+ */
+export function staleProblem(
+  freshness: Exclude<Freshness, { state: 'fresh' }>,
+  invocationId: string,
+): HttpResponseInit {
+  const threshold = Math.round(freshness.staleAfterMs / 1000);
+  const never = freshness.state === 'never';
+  const ageSeconds = never ? undefined : Math.round(freshness.ageMs / 1000);
+  const why = `the threshold is ${threshold.toString()} s (SYNC_STALE_AFTER_SECONDS, or twice the longest gap between runs of SYNC_SCHEDULE): check that the timer fires and what the last runs say (GET /api/sync).`;
+  return {
+    status: 503,
+    headers: { 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: `urn:todo-sync:problem:${never ? 'never-synced' : 'stale'}`,
+      title: never ? 'No sync has succeeded yet' : 'The synced data is stale',
+      status: 503,
+      detail: never
+        ? `No successful sync is recorded; ${why}`
+        : `The last successful sync finished ${String(ageSeconds)} s ago; ${why}`,
+      ...(never ? {} : { lastSuccessAt: freshness.lastSuccessAt, ageSeconds }),
+      staleAfterSeconds: threshold,
       invocationId,
     }),
   };

@@ -15,8 +15,17 @@ export interface AppConfig {
   readonly storage: StorageConfig | undefined;
   readonly syncContainer: string;
   readonly limits: LimitsConfig;
+  readonly freshness: FreshnessConfig;
   /** The values of the secret settings, for the runtime's redactor; never shown. */
   readonly secretValues: readonly string[];
+}
+
+/** When the stored data counts as stale (GET /api/health). */
+export interface FreshnessConfig {
+  /** SYNC_SCHEDULE, validated as NCRONTAB, when set. */
+  readonly schedule: string | undefined;
+  /** SYNC_STALE_AFTER_SECONDS, when set: overrides the threshold derived from the schedule. */
+  readonly staleAfterMs: number | undefined;
 }
 
 /** Time bounds: every run and every outbound call ends within them. */

@@ -6,10 +6,12 @@ import type {
   AppConfig,
   AuthorityConfig,
   CredentialConfig,
+  FreshnessConfig,
   LimitsConfig,
   StorageConfig,
 } from './appConfig.js';
 import { isLoopbackHost } from './loopback.js';
+import { scheduleIntervalMs } from './schedule.js';
 import { SETTINGS, settingSpec, type SettingName, type SettingSpec } from './settings.js';
 
 /** Settings as they arrive: environment variables or local.settings.json `Values`. */
@@ -427,6 +429,26 @@ function parseLimits(env: SettingsSource, ctx: Payload): LimitsConfig {
   return { runTimeoutMs, callTimeoutMs };
 }
 
+/**
+ * SYNC_SCHEDULE is the host's to read, but a typo there would only show when the host refuses
+ * to start the timer: check it here, with the freshness threshold that depends on it.
+ */
+function parseFreshness(env: SettingsSource, ctx: Payload): FreshnessConfig {
+  const schedule = setting(env, 'SYNC_SCHEDULE');
+  if (schedule !== undefined && !schedule.includes(PLACEHOLDER)) {
+    try {
+      scheduleIntervalMs(schedule, new Date());
+    } catch (err) {
+      report(
+        ctx,
+        `SYNC_SCHEDULE is not a valid NCRONTAB schedule (${err instanceof Error ? err.message : 'invalid'}): set it to e.g. ${example('SYNC_SCHEDULE')} (every 15 minutes, UTC).`,
+      );
+    }
+  }
+  const staleAfterMs = seconds(env, 'SYNC_STALE_AFTER_SECONDS', { min: 1, max: 31_536_000 }, ctx);
+  return { schedule, staleAfterMs };
+}
+
 /** Every GUID-shaped setting that is set (placeholders are reported as placeholders). */
 function checkGuids(env: SettingsSource, ctx: Payload): void {
   const specs: readonly SettingSpec[] = SETTINGS;
@@ -468,7 +490,13 @@ const schema = z.pipe(
       env,
     ): Omit<
       AppConfig,
-      'storage' | 'credential' | 'azureClientId' | 'runningInAzure' | 'limits' | 'secretValues'
+      | 'storage'
+      | 'credential'
+      | 'azureClientId'
+      | 'runningInAzure'
+      | 'limits'
+      | 'freshness'
+      | 'secretValues'
     > => ({
       clientId: env.CLIENT_ID,
       authority: env.AUTHORITY,
@@ -482,6 +510,7 @@ const schema = z.pipe(
 const storageSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseStorage));
 const credentialSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseCredential));
 const limitsSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseLimits));
+const freshnessSchema = z.pipe(z.custom<SettingsSource>(), z.transform(parseFreshness));
 const guidSchema = z.pipe(z.custom<SettingsSource>(), z.transform(checkGuids));
 
 /** A part of the configuration that only some operations use. */
@@ -508,7 +537,8 @@ export function loadConfig(source: SettingsSource, options: LoadConfigOptions = 
   const storage = storageSchema.safeParse(source);
   const limits = limitsSchema.safeParse(source);
   const guids = guidSchema.safeParse(source);
-  const problems = [core, credential, storage, limits, guids].flatMap((r) =>
+  const freshness = freshnessSchema.safeParse(source);
+  const problems = [core, credential, storage, limits, guids, freshness].flatMap((r) =>
     r.success ? [] : r.error.issues.map((i) => i.message),
   );
   if (options.needs?.includes('storage') && storage.success && storage.data === undefined) {
@@ -519,6 +549,7 @@ export function loadConfig(source: SettingsSource, options: LoadConfigOptions = 
     !credential.success ||
     !storage.success ||
     !limits.success ||
+    !freshness.success ||
     problems.length > 0
   ) {
     throw new ConfigError(problems);
@@ -530,6 +561,7 @@ export function loadConfig(source: SettingsSource, options: LoadConfigOptions = 
     runningInAzure: Boolean(source.WEBSITE_INSTANCE_ID),
     storage: storage.data,
     limits: limits.data,
+    freshness: freshness.data,
     secretValues: secretSettingValues(source),
   };
 }

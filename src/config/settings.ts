@@ -132,6 +132,14 @@ export const SETTINGS = [
     inAzure: 'required',
   },
   {
+    name: 'SYNC_STALE_AFTER_SECONDS',
+    description:
+      'GET /api/health answers 503 once the last successful sync is older than this (default: twice the longest gap between two runs of SYNC_SCHEDULE).',
+    example: '1800',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'SYNC_TIMEOUT_SECONDS',
     description:
       "A sync's whole time budget: lock, token, API calls, snapshot and records (default 120). A run that exceeds it fails, naming what it was waiting for, records the failure and releases the lock. Keep it under the host's functionTimeout; HTTP answers are cut at 230 s.",

@@ -28,12 +28,22 @@ export interface Snapshot {
   readonly todos: readonly Todo[];
 }
 
-/** One record per run, success or failure; the latest is also kept as the last run's status. */
+/**
+ * One record per run, success or failure; the latest is also kept as the last run's status.
+ * `lastSuccessAt` is when the last successful run finished: this run's end for a success, the
+ * previous status's for a failure (absent before the first success, or when it could not be
+ * read). Records written before it existed lack it.
+ */
 export type RunRecord =
-  | (SyncSummary & { readonly schemaVersion: 1; readonly status: 'succeeded' })
+  | (SyncSummary & {
+      readonly schemaVersion: 1;
+      readonly status: 'succeeded';
+      readonly lastSuccessAt?: string;
+    })
   | {
       readonly schemaVersion: 1;
       readonly status: 'failed';
+      readonly lastSuccessAt?: string;
       readonly runId: string;
       readonly trigger: SyncTrigger;
       readonly startedAt: string;

@@ -5,6 +5,7 @@ import { ExpiryWarnings } from '../auth/expiryWarning.js';
 import { MsalTokenProvider } from '../auth/msalTokenProvider.js';
 import type { AppConfig } from '../config/appConfig.js';
 import { requireStorage } from '../config/loadConfig.js';
+import { scheduleIntervalMs } from '../config/schedule.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CallOptions } from '../core/callOptions.js';
 import type { SyncStore } from '../core/syncStore.js';
@@ -13,6 +14,8 @@ import type { TodoApi } from '../core/todoApi.js';
 import type { TokenProvider } from '../core/tokenProvider.js';
 import { redactingLogger, type Logger } from '../logging/logger.js';
 import { Redactor } from '../logging/redact.js';
+import { ConfigError } from '../errors.js';
+import { assessFreshness, type Freshness } from '../core/freshness.js';
 import { runSync } from '../sync/runSync.js';
 import { SyncCoordinator } from '../sync/syncCoordinator.js';
 
@@ -35,6 +38,8 @@ export interface Runtime {
   sync(trigger: SyncTrigger): Promise<SyncSummary>;
   /** The last run's record, as `GET /api/sync` answers it. */
   lastRun(options?: CallOptions): Promise<RunRecord | undefined>;
+  /** How old the last successful sync is, against the staleness threshold. */
+  freshness(options?: CallOptions): Promise<Freshness>;
 }
 
 export interface RuntimeOptions {
@@ -117,6 +122,20 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     ),
   );
 
+  // Derived once: the schedule does not change under a running process.
+  let staleAfterMs: number | undefined;
+  const threshold = (): number => {
+    const { schedule, staleAfterMs: override } = config.freshness;
+    if (override !== undefined) return override;
+    if (schedule === undefined) {
+      throw new ConfigError([
+        "SYNC_SCHEDULE is not set, and neither is SYNC_STALE_AFTER_SECONDS: set the timer's schedule (e.g. 0 */15 * * * *) or the staleness threshold in seconds, so freshness can be judged.",
+      ]);
+    }
+    staleAfterMs ??= 2 * scheduleIntervalMs(schedule, clock.now());
+    return staleAfterMs;
+  };
+
   return {
     config,
     tokens,
@@ -124,5 +143,10 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     redactor,
     sync: (trigger) => coordinator.run(trigger),
     lastRun: async (callOptions) => (await getStore()).readLastRun(callOptions),
+    freshness: async (callOptions) => {
+      const limit = threshold();
+      const last = await (await getStore()).readLastRun(callOptions);
+      return assessFreshness(last, clock.now(), limit);
+    },
   };
 }

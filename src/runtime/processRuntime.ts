@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.js';
 import { loadConfig, secretSettingValues, type SettingsSource } from '../config/loadConfig.js';
 import { routedLogger } from '../logging/logContext.js';
 import { createStderrLogger } from '../logging/logger.js';
@@ -19,8 +20,14 @@ export interface ProcessRuntime {
   readonly runtime: () => Runtime;
 }
 
-/** A process runtime over `source` (the process's environment, or a test's settings). */
-export function createProcessRuntime(source: SettingsSource): ProcessRuntime {
+/**
+ * A process runtime over `source` (the process's environment, or a test's settings); tests
+ * may give it their clock.
+ */
+export function createProcessRuntime(
+  source: SettingsSource,
+  options: { clock?: Clock } = {},
+): ProcessRuntime {
   const redactor = new Redactor(secretSettingValues(source));
   let built: { value: Runtime } | { error: unknown } | undefined;
   return {
@@ -33,6 +40,7 @@ export function createProcessRuntime(source: SettingsSource): ProcessRuntime {
             value: createRuntime(loadConfig(source, { needs: ['storage'] }), {
               logger: routedLogger(createStderrLogger('info', redactor)),
               redactor,
+              ...options,
             }),
           };
         } catch (error) {

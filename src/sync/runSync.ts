@@ -142,7 +142,11 @@ async function runWithin(
     // Under the lock, so a later run's status is never overwritten by this one's.
     await deadline.wait(
       'storing the run record (Blob Storage)',
-      writeRecords(store, { schemaVersion: 1, status: 'succeeded', ...summary }, signal),
+      writeRecords(
+        store,
+        { schemaVersion: 1, status: 'succeeded', ...summary, lastSuccessAt: summary.finishedAt },
+        signal,
+      ),
     );
     logger.info('sync succeeded', {
       runId,
@@ -235,20 +239,6 @@ async function recordFailure(
   { store, clock, logger, limits }: SyncDependencies,
   run: { runId: string; trigger: SyncTrigger; started: Date; error: Error },
 ): Promise<void> {
-  const finished = clock.now();
-  const record: RunRecord = {
-    schemaVersion: 1,
-    status: 'failed',
-    runId: run.runId,
-    trigger: run.trigger,
-    startedAt: run.started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - run.started.getTime(),
-    error: {
-      code: run.error instanceof TodoSyncError ? run.error.code : 'internal',
-      message: run.error.message,
-    },
-  };
   logger.error('sync failed', { runId: run.runId, reason: run.error.message });
   const bounded = boundedSignal(
     undefined,
@@ -259,10 +249,41 @@ async function recordFailure(
       ),
   );
   try {
+    const lastSuccessAt = await previousSuccess(store, logger, bounded.signal);
+    const finished = clock.now();
+    const record: RunRecord = {
+      schemaVersion: 1,
+      status: 'failed',
+      runId: run.runId,
+      trigger: run.trigger,
+      startedAt: run.started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - run.started.getTime(),
+      error: {
+        code: run.error instanceof TodoSyncError ? run.error.code : 'internal',
+        message: run.error.message,
+      },
+      ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+    };
     await writeRecords(store, record, bounded.signal);
   } catch (writeErr) {
     logger.warn('could not write the failure record', { reason: ensureError(writeErr).message });
   } finally {
     bounded.dispose();
+  }
+}
+
+/** When the last successful run finished, from the status a failure is about to replace. */
+async function previousSuccess(
+  store: SyncStore,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  try {
+    return (await store.readLastRun({ signal }))?.lastSuccessAt;
+  } catch (err) {
+    // The failure is recorded all the same, without the time of the last success.
+    logger.warn("could not read the last run's status", { reason: ensureError(err).message });
+    return undefined;
   }
 }

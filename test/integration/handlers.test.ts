@@ -75,7 +75,12 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
     );
     const get = await handlers.syncTodos(syncRequest('GET'), newInvocation('syncTodos').context);
     assert.equal(get.status, 200);
-    assert.deepEqual(get.jsonBody, { schemaVersion: 1, status: 'succeeded', ...summary });
+    assert.deepEqual(get.jsonBody, {
+      schemaVersion: 1,
+      status: 'succeeded',
+      ...summary,
+      lastSuccessAt: summary.finishedAt,
+    });
   });
 
   it('50 concurrent POSTs share one run: one upstream GET', async () => {

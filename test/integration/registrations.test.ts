@@ -36,7 +36,11 @@ loader._load = function (request: string, parent: unknown, isMain: boolean): unk
 /** The clone (main: the tsc output) or the deploy package (main: the bundle's entry). */
 const root = targetRoot();
 const EXPECTED_ENTRIES = {
-  source: ['dist/src/functions/syncTodos.js', 'dist/src/functions/syncTodosTimer.js'],
+  source: [
+    'dist/src/functions/health.js',
+    'dist/src/functions/syncTodos.js',
+    'dist/src/functions/syncTodosTimer.js',
+  ],
   bundle: ['index.js'],
 };
 
@@ -52,14 +56,18 @@ function entryPoints(): string[] {
 }
 
 describe(`function registrations (${TEST_TARGET})`, () => {
-  it('registers exactly the timer and HTTP functions through package.json main', async () => {
+  it('registers exactly the timer and the HTTP functions through package.json main', async () => {
     const files = entryPoints();
     assert.deepEqual(
       files.map((f) => relative(root, f).split(sep).join('/')).sort(),
       EXPECTED_ENTRIES[TEST_TARGET],
     );
     for (const file of files) await import(pathToFileURL(file).href);
-    assert.deepEqual(registrations.map((r) => r.name).sort(), ['syncTodos', 'syncTodosTimer']);
+    assert.deepEqual(registrations.map((r) => r.name).sort(), [
+      'health',
+      'syncTodos',
+      'syncTodosTimer',
+    ]);
 
     const timer = registrations.find((r) => r.name === 'syncTodosTimer');
     const timerTrigger = Object.values(timer?.bindings ?? {}).find((b) => b.direction === 'in');
@@ -74,6 +82,14 @@ describe(`function registrations (${TEST_TARGET})`, () => {
     assert.deepEqual(httpTrigger.methods, ['GET', 'POST']);
     assert.equal(httpTrigger.authLevel, 'function');
     assert.ok(bindings.some((b) => b.type === 'http' && b.direction === 'out'));
+
+    const health = registrations.find((r) => r.name === 'health');
+    const healthTrigger = Object.values(health?.bindings ?? {}).find(
+      (b) => b.type === 'httpTrigger',
+    );
+    assert.equal(healthTrigger?.route, 'health');
+    assert.deepEqual(healthTrigger.methods, ['GET']);
+    assert.equal(healthTrigger.authLevel, 'function');
   });
 
   it('uses authLevel function on every HTTP function', () => {

@@ -9,7 +9,9 @@ const trigger = process.argv[2];
 if (trigger === 'http') {
   const { syncTodos } = await import('../../src/functions/syncTodos.js');
   const response = await syncTodos(syncRequest('POST'), newInvocation('syncTodos').context);
-  process.stdout.write(`${JSON.stringify({ status: response.status, body: response.jsonBody as unknown })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ status: response.status, body: response.jsonBody as unknown })}\n`,
+  );
 } else if (trigger === 'timer') {
   const { syncTodosTimer } = await import('../../src/functions/syncTodosTimer.js');
   await syncTodosTimer(timerInfo(), newInvocation('syncTodosTimer').context);

@@ -69,7 +69,12 @@ describe('runSync', () => {
     assert.equal(store.lock, 'free');
     assert.equal(outcome.snapshotVersion, store.snapshot?.version);
     assert.deepEqual(store.snapshot?.snapshot.todos, [todo(1), todo(2)]);
-    const record: RunRecord = { schemaVersion: 1, status: 'succeeded', ...outcome.summary };
+    const record: RunRecord = {
+      schemaVersion: 1,
+      status: 'succeeded',
+      ...outcome.summary,
+      lastSuccessAt: outcome.summary.finishedAt,
+    };
     assert.deepEqual(store.lastRun, record);
     assert.deepEqual(store.history, [record]);
     // The release is the last thing the run does.
@@ -118,6 +123,8 @@ describe('runSync', () => {
     assert.equal(store.snapshot, kept);
     assert.equal(store.lastRun?.status, 'failed');
     assert.equal(store.lastRun.error.code, 'api');
+    // The last success is carried over, so freshness sees its age grow.
+    assert.equal(store.lastRun.lastSuccessAt, T0.toISOString());
     assert.equal(store.history.length, 2);
     assert.equal(store.lock, 'free');
   });
