@@ -258,6 +258,9 @@ output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 @description('Name of the Application Insights component (for log queries).')
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName
 
+@description('Name of the Log Analytics workspace holding the audit logs (Key Vault, blobs) and FunctionAppLogs.')
+output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
+
 @description('Name of the storage account.')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 

@@ -2115,12 +2115,17 @@ void describe('infra/main.bicep', () => {
       'AZURE_MANAGED_IDENTITY_CLIENT_ID',
       'AZURE_STORAGE_ACCOUNT_NAME',
       'AZURE_APPLICATION_INSIGHTS_NAME',
+      'AZURE_LOG_ANALYTICS_WORKSPACE_NAME',
     ]) {
       assert.ok(outputs.includes(name), `output ${name}`);
     }
     const m = buildModel(template, BINDINGS);
     const site = single(m, TYPE.site);
     assert.equal(evalOutput(m.root, 'AZURE_FUNCTION_APP_NAME'), site.name);
+    assert.equal(
+      evalOutput(m.root, 'AZURE_LOG_ANALYTICS_WORKSPACE_NAME'),
+      single(m, TYPE.workspace).name,
+    );
     const uri = evalOutput(m.root, 'AZURE_KEY_VAULT_URI');
     assert.ok(refersTo(uri, TYPE.vault, single(m, TYPE.vault).name, 'vaultUri'), show(uri));
   });
