@@ -80,12 +80,8 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
-@description('Public network access to the Key Vault (Disabled needs private networking this template does not create).')
-@allowed([
-  'Enabled'
-  'Disabled'
-])
-param keyVaultPublicNetworkAccess string = 'Enabled'
+@description('Private networking: a virtual network with the function app\'s VNet integration, private endpoints and private DNS zones for the storage account\'s blob service and the Key Vault, whose public network access is then disabled. Off (default): both keep public endpoints, guarded by Entra ID auth and RBAC only.')
+param vnetEnabled bool = false
 
 @description('Days a deleted vault or credential stays recoverable; purge protection is on, so the vault name stays taken that long after a delete.')
 @minValue(7)
@@ -111,7 +107,11 @@ var names = {
   keyVault: 'kv-${resourceToken}'
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
+  virtualNetwork: 'vnet-${resourceToken}'
 }
+
+@description('Public network access of the storage account and the Key Vault: off when they have private endpoints.')
+var dataPublicNetworkAccess = vnetEnabled ? 'Disabled' : 'Enabled'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
@@ -138,6 +138,8 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: names.deploymentContainer
     syncContainerName: syncContainerName
     syncRetentionDays: syncRetentionDays
+    publicNetworkAccess: dataPublicNetworkAccess
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
 }
 
@@ -147,9 +149,27 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     name: names.keyVault
-    publicNetworkAccess: keyVaultPublicNetworkAccess
+    publicNetworkAccess: dataPublicNetworkAccess
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
+}
+
+// Only with vnetEnabled: the virtual network, the app's integration subnet, and private endpoints
+// (with their DNS zones) for the storage account's blob service and the Key Vault.
+module network 'modules/network.bicep' = if (vnetEnabled) {
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: names.virtualNetwork
+    storageAccountName: names.storage
+    keyVaultName: names.keyVault
+  }
+  dependsOn: [
+    storage
+    keyVault
+  ]
 }
 
 // The identity and its role assignments; the names are deploy-time constants, so the roles'
@@ -196,11 +216,13 @@ module functionApp 'modules/functionapp.bicep' = {
     credentialMode: credentialMode
     clientCertificateName: clientCertificateName
     clientSecretName: clientSecretName
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
   }
-  // Start the app only once its identity can reach storage, the vault and App Insights.
+  // Start the app only once its identity can reach storage, the vault and App Insights (and, with
+  // vnetEnabled, once their private endpoints resolve inside the network).
   dependsOn: [
     identity
-    monitoring
     storage
     keyVault
   ]
@@ -235,6 +257,9 @@ output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 
 @description('Name of the Application Insights component (for log queries).')
 output AZURE_APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName
+
+@description('Name of the Log Analytics workspace holding the audit logs (Key Vault, blobs) and FunctionAppLogs.')
+output AZURE_LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
 
 @description('Name of the storage account.')
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name

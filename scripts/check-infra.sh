@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Compiles and lints the Bicep templates in infra/ and fails on any diagnostic.
+# Compiles and lints the Bicep templates in infra/ and fails on any diagnostic, then compiles
+# main.bicep's parameters both with and without private networking (test/infra/params/:
+# vnetEnabled true and false), so both configurations are checked against the template's types.
 #
 # infra/bicepconfig.json raises every linter rule of the core analyzer to "error", so the linter
 # alone fails the build; this script also rejects any "Warning" or "Error" line (compiler
@@ -38,6 +40,11 @@ run build infra/main.bicep --outfile .local/infra/main.json
 # `lint infra/main.bicep` covers the modules it references; the pattern lints every file, so a
 # module that is not (yet) referenced cannot hide a problem. --no-restore: no registry access.
 run lint --no-restore --pattern 'infra/**/*.bicep'
+# Both values of vnetEnabled: build-params type-checks each file against main.bicep.
+for params in test/infra/params/*.bicepparam; do
+  run build-params "$params" --outfile ".local/infra/$(basename "$params" .bicepparam).parameters.json"
+  run lint --no-restore "$params"
+done
 
 if ((failed)); then
   echo "check-infra: infra templates have errors or warnings" >&2

@@ -2,7 +2,10 @@
 // pulled from a blob container with the user-assigned identity, identity-based host storage,
 // Entra ID authenticated Application Insights, and the app settings the code reads (catalogue:
 // src/config/settings.ts). No secret value is ever an app setting: the daemon credential stays in
-// Key Vault and the app reads it with its managed identity.
+// Key Vault and the app reads it with its managed identity. Basic-auth publishing (FTP and the scm
+// site) is off: azd deploys to Flex Consumption with an Entra ID token. The host's FunctionAppLogs
+// go to the Log Analytics workspace. With a subnet ID (main.bicep vnetEnabled) the app's outbound
+// traffic goes through the virtual network, where storage and Key Vault have private endpoints.
 
 import { credentialModeType, resourceTags } from 'types.bicep'
 
@@ -73,6 +76,12 @@ param clientCertificateName string
 @description('Name of the secret in Key Vault (credentialMode secret). A name, never the value.')
 param clientSecretName string
 
+@description('Resource ID of the subnet (delegated to Microsoft.App/environments) for outbound VNet integration. Empty: no VNet integration.')
+param virtualNetworkSubnetId string
+
+@description('Resource ID of the Log Analytics workspace that receives the FunctionAppLogs.')
+param logAnalyticsWorkspaceId string
+
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
 }
@@ -142,6 +151,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -168,8 +178,8 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       ftpsState: 'Disabled'
       http20Enabled: true
       appSettings: [
-        // Identity-based host storage. The host keeps timer schedule status and singleton
-        // leases in blobs; the app uses blobs only, so no queue or table service URI.
+        // Identity-based host storage. The host keeps timer schedule status, singleton leases and
+        // its keys in blobs; the app uses blobs only, so no queue or table service URI.
         {
           name: 'AzureWebJobsStorage__blobServiceUri'
           value: storage.properties.primaryEndpoints.blob
@@ -181,6 +191,15 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'AzureWebJobsStorage__clientId'
           value: identity.properties.clientId
+        }
+        // The host's diagnostic events are the only thing it would keep in tables. With
+        // identity-based storage they would need a Table data role and a table service URI (and a
+        // table private endpoint with vnetEnabled), the portal's diagnostics do not read them for
+        // identity-based connections, and every event also goes to Application Insights and
+        // FunctionAppLogs. So they stay off and the identity gets no table role.
+        {
+          name: 'AzureWebJobsFeatureFlags'
+          value: 'DisableDiagnosticEventLogging'
         }
         // Telemetry with Entra ID auth (the component has local auth disabled).
         {
@@ -230,12 +249,40 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
   }
 }
 
-// Deployments authenticate with Entra ID; FTP basic-auth publishing credentials stay off.
+// Deployments authenticate with Entra ID (azd's Flex Consumption deploy sends a bearer token to the
+// scm site), so neither FTP nor the scm site accepts basic-auth publishing credentials.
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'
   properties: {
     allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// The host's and the functions' logs (invocations, errors, the app's own log lines) in the
+// workspace, kept with the other audit logs whatever Application Insights samples.
+// 2021-05-01-preview is the newest version of this resource type; the linter points at 2016-09-01,
+// which is the legacy "service" diagnostic settings type and cannot target a workspace this way.
+#disable-next-line use-recent-api-versions
+resource appDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'FunctionAppLogs'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -1,8 +1,13 @@
 // The function app's user-assigned managed identity and every role assignment this template
 // makes. Least privilege, each scoped to one resource, never Owner or Contributor:
-//   app identity -> Storage Blob Data Owner on the storage account (host storage: timer status
-//                   and singleton leases; the deployment package; the app's sync container,
-//                   whose lock uses blob leases)
+//   app identity -> Storage Blob Data Owner on the storage account: the Functions host with
+//                   identity-based AzureWebJobsStorage keeps the timer's schedule status
+//                   (azure-webjobs-hosts), its singleton locks (blob leases) and its keys
+//                   (azure-webjobs-secrets) in blobs and creates those containers; Flex
+//                   Consumption reads the deployment package; the app writes its sync container,
+//                   whose lock is a blob lease. No queue or table role: nothing here uses queues,
+//                   and the host's diagnostic events, its only table use, are off
+//                   (AzureWebJobsFeatureFlags in functionapp.bicep).
 //                -> Key Vault Secrets User on the vault (read the certificate's or the secret's
 //                   value; a certificate's private key is read through its secret)
 //                -> Monitoring Metrics Publisher on Application Insights (Entra ID telemetry
@@ -77,7 +82,7 @@ resource appStorageBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
-    description: 'todo-sync function app: host storage (timer status, leases), deployment package and the sync container.'
+    description: 'todo-sync function app: host storage (timer status, singleton leases, host keys), deployment package and the sync container.'
   }
 }
 

@@ -1,6 +1,9 @@
 // Key Vault for the daemon's credential (a certificate, or a client secret) with Azure RBAC
 // authorization: no access policies; the app's identity gets Key Vault Secrets User and the
-// optional deployer principal the Officer roles (see identity.bicep).
+// optional deployer principal the Officer roles (see identity.bicep). Every data-plane operation
+// (who read which secret, who imported a certificate) goes to the Log Analytics workspace as an
+// AuditEvent. With private networking (main.bicep vnetEnabled) public network access is off and the
+// vault is reached through the private endpoint that network.bicep creates.
 
 import { resourceTags } from 'types.bicep'
 
@@ -15,7 +18,7 @@ param tags resourceTags
 @maxLength(24)
 param name string
 
-@description('Public network access to the vault. Disabled needs a private endpoint and VNet integration, which this template does not create.')
+@description('Public network access to the vault: Disabled when it is reached through a private endpoint only (main.bicep vnetEnabled).')
 @allowed([
   'Enabled'
   'Disabled'
@@ -26,6 +29,9 @@ param publicNetworkAccess string
 @minValue(7)
 @maxValue(90)
 param softDeleteRetentionInDays int
+
+@description('Resource ID of the Log Analytics workspace that receives the vault\'s audit events.')
+param logAnalyticsWorkspaceId string
 
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
@@ -45,10 +51,35 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
     publicNetworkAccess: publicNetworkAccess
-    networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
-    }
+    // Private: deny everything that does not come through the private endpoint, trusted Azure
+    // services included (nothing here needs them). Public: Entra ID and RBAC are the only gate.
+    networkAcls: publicNetworkAccess == 'Disabled'
+      ? {
+          bypass: 'None'
+          defaultAction: 'Deny'
+        }
+      : {
+          bypass: 'AzureServices'
+          defaultAction: 'Allow'
+        }
+  }
+}
+
+// Audit trail: every secret and certificate read or write, with the caller's identity.
+// 2021-05-01-preview is the newest version of this resource type; the linter points at 2016-09-01,
+// which is the legacy "service" diagnostic settings type and cannot target a workspace this way.
+#disable-next-line use-recent-api-versions
+resource auditDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'AuditEvent'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -51,5 +51,8 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 @description('Name of the Application Insights component.')
 output appInsightsName string = appInsights.name
 
+@description('Name of the Log Analytics workspace (audit logs and FunctionAppLogs).')
+output logAnalyticsName string = workspace.name
+
 @description('Resource ID of the Log Analytics workspace.')
 output logAnalyticsWorkspaceId string = workspace.id

@@ -1,7 +1,10 @@
 // The storage account used by the Functions host (identity-based AzureWebJobsStorage: timer
 // schedule status and singleton leases live in blobs), by Flex Consumption for the deployment
 // package, and by the app for its sync container (snapshots, run records under runs/, the lock).
-// Shared-key access is off: every client authenticates with Entra ID.
+// Shared-key access is off: every client authenticates with Entra ID. Every blob read, write and
+// delete is logged to the Log Analytics workspace (StorageBlobLogs: who touched the snapshot).
+// With private networking (main.bicep vnetEnabled) public network access is off and the account
+// is reached through the blob private endpoint that network.bicep creates.
 
 import { resourceTags } from 'types.bicep'
 
@@ -26,6 +29,16 @@ param syncContainerName string
 @minValue(1)
 param syncRetentionDays int
 
+@description('Public network access: Disabled when the account is reached through a private endpoint only (main.bicep vnetEnabled).')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string
+
+@description('Resource ID of the Log Analytics workspace that receives the blob service\'s read, write and delete logs.')
+param logAnalyticsWorkspaceId string
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
@@ -42,11 +55,18 @@ resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Allow'
-    }
+    publicNetworkAccess: publicNetworkAccess
+    // Private: deny everything that does not come through the private endpoint, trusted Azure
+    // services included (nothing here needs them). Public: Entra ID auth is the only gate.
+    networkAcls: publicNetworkAccess == 'Disabled'
+      ? {
+          bypass: 'None'
+          defaultAction: 'Deny'
+        }
+      : {
+          bypass: 'AzureServices'
+          defaultAction: 'Allow'
+        }
   }
 }
 
@@ -78,6 +98,33 @@ resource syncContainer 'Microsoft.Storage/storageAccounts/blobServices/container
   name: syncContainerName
   properties: {
     publicAccess: 'None'
+  }
+}
+
+// Audit trail of the data plane: every read, write and delete of a blob (the snapshot, run
+// records, status, host blobs, the deployment package), with the caller's identity.
+// 2021-05-01-preview is the newest version of this resource type; the linter points at 2016-09-01,
+// which is the legacy "service" diagnostic settings type and cannot target a workspace this way.
+#disable-next-line use-recent-api-versions
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'audit-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -365,8 +365,17 @@ function childScope(entry: ResourceEntry): Scope {
   const passed = props.parameters;
   if (isJsonObject(passed)) {
     for (const [name, p] of Object.entries(passed)) {
-      if (!isJsonObject(p) || !('value' in p)) throw new Error(`parameter ${name} is not a value`);
-      explicit.set(name, evalJson(p.value ?? null, entry.scope));
+      // `{ value: ... }`, or one expression that yields it (Bicep compiles a conditional module
+      // argument, `c ? a : b`, to "[if(c, createObject('value', a), createObject('value', b))]").
+      if (isJsonObject(p) && 'value' in p) {
+        explicit.set(name, evalJson(p.value ?? null, entry.scope));
+        continue;
+      }
+      const param = typeof p === 'string' ? evalJson(p, entry.scope) : undefined;
+      if (!isValueObject(param) || !('value' in param)) {
+        throw new Error(`parameter ${name} is not a value: ${show(param)}`);
+      }
+      explicit.set(name, param.value ?? null);
     }
   }
   const rg = entry.raw.resourceGroup;
@@ -692,6 +701,19 @@ function evalCall(name: string, argNodes: readonly Node[], scope: Scope): Value 
       };
     case 'deployment':
       return { name: 'test-deployment' };
+    case 'environment':
+      // The public cloud's values, so names built from them (private DNS zones) can be checked.
+      return {
+        name: 'AzureCloud',
+        suffixes: { storage: 'core.windows.net', keyvaultDns: '.vault.azure.net' },
+      };
+    case 'replace': {
+      const [v, from, to] = [arg(0), arg(1), arg(2)];
+      if (typeof v !== 'string' || typeof from !== 'string' || typeof to !== 'string') {
+        return opaqueCall(name, args);
+      }
+      return v.split(from).join(to);
+    }
     case 'resourceid':
       if (args.some((a) => isOpaque(a))) return opaqueCall(name, args);
       return resourceIdOf(args, scope);
@@ -757,6 +779,14 @@ const TYPE = {
   workspace: 'Microsoft.OperationalInsights/workspaces',
   identity: 'Microsoft.ManagedIdentity/userAssignedIdentities',
   roleAssignment: 'Microsoft.Authorization/roleAssignments',
+  publishingPolicy: 'Microsoft.Web/sites/basicPublishingCredentialsPolicies',
+  blobService: 'Microsoft.Storage/storageAccounts/blobServices',
+  diagnostics: 'Microsoft.Insights/diagnosticSettings',
+  vnet: 'Microsoft.Network/virtualNetworks',
+  privateEndpoint: 'Microsoft.Network/privateEndpoints',
+  dnsZoneGroup: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+  dnsZone: 'Microsoft.Network/privateDnsZones',
+  dnsZoneLink: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
 } as const;
 
 interface Resource {
@@ -842,6 +872,14 @@ function checkSecurityBaseline(model: Model): string[] {
     expect(site, ['properties', 'httpsOnly'], true);
     expect(site, ['properties', 'siteConfig', 'minTlsVersion'], '1.2');
     expect(site, ['properties', 'siteConfig', 'ftpsState'], 'Disabled');
+    // Basic-auth publishing off for both FTP and the scm site (deployments use Entra ID).
+    for (const kind of ['ftp', 'scm']) {
+      const policy = ofType(model, TYPE.publishingPolicy).find(
+        (r) => r.name === `${site.name}/${kind}`,
+      );
+      if (!policy) problems.push(`site ${site.name}: no ${kind} basicPublishingCredentialsPolicy`);
+      else expect(policy, ['properties', 'allow'], false);
+    }
   }
   for (const st of ofType(model, TYPE.storage)) {
     expect(st, ['properties', 'allowSharedKeyAccess'], false);
@@ -926,8 +964,28 @@ const FLEX_FORBIDDEN_SETTINGS = [
   'WEBSITE_RUN_FROM_PACKAGE',
   'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
   'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTOVERVNET',
+  'WEBSITE_TIME_ZONE',
+  'SCM_DO_BUILD_DURING_DEPLOYMENT',
+  'ENABLE_ORYX_BUILD',
   'AzureWebJobsStorage',
   'CLIENT_SECRET',
+];
+
+/** Site and siteConfig properties that Flex Consumption does not support (runtime and scale
+ * live in functionAppConfig there). */
+const FLEX_UNSUPPORTED_PROPERTIES = [
+  ['properties', 'containerSize'],
+  ['properties', 'dailyMemoryTimeQuota'],
+  ['properties', 'siteConfig', 'linuxFxVersion'],
+  ['properties', 'siteConfig', 'alwaysOn'],
+  ['properties', 'siteConfig', 'use32BitWorkerProcess'],
+  ['properties', 'siteConfig', 'functionAppScaleLimit'],
+  ['properties', 'siteConfig', 'preWarmedInstanceCount'],
+  ['properties', 'siteConfig', 'nodeVersion'],
+  ['properties', 'siteConfig', 'javaVersion'],
+  ['properties', 'siteConfig', 'netFrameworkVersion'],
+  ['properties', 'siteConfig', 'powerShellVersion'],
 ];
 
 interface Settings {
@@ -1024,6 +1082,7 @@ interface Assignment {
   readonly scopeName: string;
   readonly where: string;
   readonly rawName: Json | undefined;
+  readonly description: Value | undefined;
 }
 
 function roleAssignments(model: Model): Assignment[] {
@@ -1040,6 +1099,7 @@ function roleAssignments(model: Model): Assignment[] {
       scopeName: parsed?.name ?? '',
       where: r.where,
       rawName: r.raw.name,
+      description: at(r.body, 'properties', 'description'),
     };
   });
 }
@@ -1091,6 +1151,9 @@ function checkRoles(model: Model, deployerPrincipal: string): string[] {
     }
     if (typeof a.rawName !== 'string' || !/^\[guid\(/.test(a.rawName)) {
       problems.push(`${a.where}: name ${show(a.rawName ?? null)} is not a guid(...)`);
+    }
+    if (typeof a.description !== 'string' || a.description.trim().length < 20) {
+      problems.push(`${a.where}: no description saying why ${a.role} is granted`);
     }
   }
   return problems;
@@ -1145,6 +1208,10 @@ function checkFlexConsumption(model: Model): string[] {
     const v = at(site.body, ...cfg, 'scaleAndConcurrency', key);
     if (typeof v !== 'number') problems.push(`scaleAndConcurrency.${key} is ${show(v)}`);
   }
+  for (const keys of FLEX_UNSUPPORTED_PROPERTIES) {
+    const v = at(site.body, ...keys);
+    if (v !== undefined) problems.push(`${keys.join('.')} is set (${show(v)}): not on Flex`);
+  }
   return problems;
 }
 
@@ -1175,6 +1242,209 @@ function checkLifecycle(model: Model, container: string, days: number): string[]
     : [
         `no single enabled rule deleting ${container}/runs/ after ${String(days)} days: ${show(rules)}`,
       ];
+}
+
+/** What each audited resource sends to the Log Analytics workspace. */
+const AUDIT_TRAIL: readonly { what: string; type: string; categories: readonly string[] }[] = [
+  { what: 'Key Vault', type: TYPE.vault, categories: ['AuditEvent'] },
+  { what: 'function app', type: TYPE.site, categories: ['FunctionAppLogs'] },
+  {
+    what: 'blob service',
+    type: TYPE.blobService,
+    categories: ['StorageRead', 'StorageWrite', 'StorageDelete'],
+  },
+];
+
+/** Type and name of the resource an ID (string) points at, or undefined. */
+function target(id: Value | undefined): { type: string; name: string } | undefined {
+  return typeof id === 'string' ? parseResourceId(id) : undefined;
+}
+
+function isTarget(id: Value | undefined, type: string, name: string): boolean {
+  const t = target(id);
+  return t !== undefined && t.type.toLowerCase() === type.toLowerCase() && t.name === name;
+}
+
+/** Who read a secret, who touched a blob, what the host logged: all in the workspace. */
+function checkAuditTrail(model: Model): string[] {
+  const problems: string[] = [];
+  const workspace = single(model, TYPE.workspace).name;
+  const settings = ofType(model, TYPE.diagnostics);
+  for (const { what, type, categories } of AUDIT_TRAIL) {
+    const resources = ofType(model, type);
+    if (resources.length === 0) problems.push(`no ${what}`);
+    for (const r of resources) {
+      const enabled = new Set(
+        settings
+          .filter((d) => isTarget(at(d.body, 'scope'), type, r.name))
+          .filter((d) =>
+            isTarget(at(d.body, 'properties', 'workspaceId'), TYPE.workspace, workspace),
+          )
+          .flatMap((d) => {
+            const logs = at(d.body, 'properties', 'logs');
+            return Array.isArray(logs)
+              ? logs.filter((l) => at(l, 'enabled') === true).map((l) => at(l, 'category'))
+              : [];
+          }),
+      );
+      for (const category of categories) {
+        if (!enabled.has(category)) {
+          problems.push(
+            `${what} ${r.name}: no diagnostic setting sends ${category} to ${workspace}`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * What the Functions host needs from its identity-based storage: blobs only (timer status,
+ * singleton leases, keys; Storage Blob Data Owner, checked by checkRoles). Its diagnostic events,
+ * the one table user, are off; turning them on means a table role, a table service URI and (with
+ * vnetEnabled) a table private endpoint, and this check changes with them.
+ */
+function checkHostStorage(model: Model): string[] {
+  const problems: string[] = [];
+  const settings = appSettings(single(model, TYPE.site));
+  const flags = settings.get('AzureWebJobsFeatureFlags');
+  const list = typeof flags === 'string' ? flags.split(',').map((f) => f.trim()) : [];
+  if (!list.includes('DisableDiagnosticEventLogging')) {
+    problems.push(
+      `AzureWebJobsFeatureFlags is ${show(flags)}: without DisableDiagnosticEventLogging the host writes diagnostic events to tables`,
+    );
+  }
+  for (const name of [
+    'AzureWebJobsStorage__queueServiceUri',
+    'AzureWebJobsStorage__tableServiceUri',
+  ]) {
+    if (settings.has(name))
+      problems.push(`${name} is set, but the host and the app use blobs only`);
+  }
+  return problems;
+}
+
+/** The private endpoints vnetEnabled adds, with the DNS zone each must resolve through. */
+const PRIVATE_ENDPOINTS = [
+  { type: TYPE.storage, group: 'blob', zone: 'privatelink.blob.core.windows.net' },
+  { type: TYPE.vault, group: 'vault', zone: 'privatelink.vaultcore.azure.net' },
+] as const;
+
+function checkNetworking(model: Model, vnetEnabled: boolean): string[] {
+  const problems: string[] = [];
+  const site = single(model, TYPE.site);
+  const subnetId = at(site.body, 'properties', 'virtualNetworkSubnetId');
+  const access = (r: Resource, publicAccess: string, defaultAction: string): void => {
+    const got = at(r.body, 'properties', 'publicNetworkAccess');
+    const action = at(r.body, 'properties', 'networkAcls', 'defaultAction');
+    if (got !== publicAccess) {
+      problems.push(`${r.type} ${r.name}: publicNetworkAccess ${show(got)}, want ${publicAccess}`);
+    }
+    if (action !== defaultAction) {
+      problems.push(
+        `${r.type} ${r.name}: networkAcls.defaultAction ${show(action)}, want ${defaultAction}`,
+      );
+    }
+  };
+  const storage = single(model, TYPE.storage);
+  const vault = single(model, TYPE.vault);
+
+  if (!vnetEnabled) {
+    const network = model.resources.filter((r) => r.type.startsWith('Microsoft.Network/'));
+    for (const r of network) problems.push(`${r.type} ${r.name} deployed without vnetEnabled`);
+    if (subnetId !== undefined && subnetId !== null) {
+      problems.push(
+        `site ${site.name}: virtualNetworkSubnetId ${show(subnetId)} without vnetEnabled`,
+      );
+    }
+    access(storage, 'Enabled', 'Allow');
+    access(vault, 'Enabled', 'Allow');
+    return problems;
+  }
+
+  access(storage, 'Disabled', 'Deny');
+  access(vault, 'Disabled', 'Deny');
+  const vnets = ofType(model, TYPE.vnet);
+  const vnet = vnets[0];
+  if (vnets.length !== 1 || !vnet) return [...problems, `${String(vnets.length)} virtual networks`];
+  const subnets = at(vnet.body, 'properties', 'subnets');
+  const subnetOf = (id: Value | undefined): Value | undefined => {
+    const t = target(id);
+    if (t?.type !== `${TYPE.vnet}/subnets` || !t.name.startsWith(`${vnet.name}/`)) return undefined;
+    return Array.isArray(subnets)
+      ? subnets.find((x) => at(x, 'name') === leafName(t.name))
+      : undefined;
+  };
+
+  // Outbound VNet integration through a subnet delegated to Microsoft.App/environments.
+  const appSubnet = subnetOf(subnetId);
+  const delegations = at(appSubnet, 'properties', 'delegations');
+  if (!appSubnet) {
+    problems.push(`site virtualNetworkSubnetId ${show(subnetId)} is not a subnet of ${vnet.name}`);
+  } else if (
+    !Array.isArray(delegations) ||
+    !delegations.some((d) => at(d, 'properties', 'serviceName') === 'Microsoft.App/environments')
+  ) {
+    problems.push(
+      `app subnet is not delegated to Microsoft.App/environments: ${show(delegations)}`,
+    );
+  }
+
+  for (const { type, group, zone } of PRIVATE_ENDPOINTS) {
+    const name = single(model, type).name;
+    const endpoints = ofType(model, TYPE.privateEndpoint).filter((pe) => {
+      const connections = at(pe.body, 'properties', 'privateLinkServiceConnections');
+      return (
+        Array.isArray(connections) &&
+        connections.some((c) => {
+          const groups = at(c, 'properties', 'groupIds');
+          return (
+            isTarget(at(c, 'properties', 'privateLinkServiceId'), type, name) &&
+            Array.isArray(groups) &&
+            groups.includes(group)
+          );
+        })
+      );
+    });
+    const pe = endpoints[0];
+    if (endpoints.length !== 1 || !pe) {
+      problems.push(
+        `${String(endpoints.length)} private endpoints for ${group} of ${name}, want 1`,
+      );
+      continue;
+    }
+    const peSubnet = subnetOf(at(pe.body, 'properties', 'subnet', 'id'));
+    if (!peSubnet || peSubnet === appSubnet) {
+      problems.push(
+        `private endpoint ${pe.name} is not in the private endpoint subnet of ${vnet.name}`,
+      );
+    }
+    const zoneIds = ofType(model, TYPE.dnsZoneGroup)
+      .filter((g) => g.name.startsWith(`${pe.name}/`))
+      .flatMap((g) => {
+        const configs = at(g.body, 'properties', 'privateDnsZoneConfigs');
+        return Array.isArray(configs)
+          ? configs.map((c) => at(c, 'properties', 'privateDnsZoneId') ?? null)
+          : [];
+      });
+    if (!zoneIds.some((id) => isTarget(id, TYPE.dnsZone, zone))) {
+      problems.push(
+        `private endpoint ${pe.name}: DNS zone group ${show(zoneIds)}, want zone ${zone}`,
+      );
+    }
+    if (!ofType(model, TYPE.dnsZone).some((z) => z.name === zone)) {
+      problems.push(`no private DNS zone ${zone}`);
+    }
+    const linked = ofType(model, TYPE.dnsZoneLink).some(
+      (l) =>
+        l.name.startsWith(`${zone}/`) &&
+        isTarget(at(l.body, 'properties', 'virtualNetwork', 'id'), TYPE.vnet, vnet.name) &&
+        at(l.body, 'properties', 'registrationEnabled') === false,
+    );
+    if (!linked) problems.push(`private DNS zone ${zone} is not linked to ${vnet.name}`);
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1301,10 +1571,20 @@ function defaultOf(template: JsonObject, param: string): Json | undefined {
   return paramDeclarations(template).get(param)?.defaultValue;
 }
 
-/** A deep copy of the template with one resource changed, for the "can fail" tests. */
+/** A deep copy of the template with every resource of a type changed, for the "can fail" tests. */
 function mutated(
   template: JsonObject,
   type: string,
+  change: (raw: JsonObject) => void,
+): JsonObject {
+  return mutatedWhere(template, type, () => true, change);
+}
+
+/** The same, for the resources of that type that `which` picks. */
+function mutatedWhere(
+  template: JsonObject,
+  type: string,
+  which: (raw: JsonObject) => boolean,
   change: (raw: JsonObject) => void,
 ): JsonObject {
   const copy = JSON.parse(JSON.stringify(template)) as JsonObject;
@@ -1317,7 +1597,7 @@ function mutated(
         ? Object.values(resources)
         : [];
     for (const r of list.filter(isJsonObject)) {
-      if (r.type === type && r.existing !== true) {
+      if (r.type === type && r.existing !== true && which(r)) {
         change(r);
         n++;
       }
@@ -1414,6 +1694,95 @@ void describe('ARM expression evaluator', () => {
   });
 });
 
+void describe('ARM expression evaluator: conditional modules and cloud suffixes', () => {
+  void test('binds a module parameter passed as one if() expression, skips a false condition', () => {
+    const moduleWith = (on: boolean): Scope =>
+      rootScope(
+        {
+          parameters: { on: { type: 'bool', defaultValue: on } },
+          resources: {
+            net: {
+              type: DEPLOYMENTS,
+              apiVersion: '2025-04-01',
+              name: 'net',
+              condition: "[parameters('on')]",
+              properties: {
+                parameters: {},
+                template: {
+                  resources: {
+                    vnet: { type: TYPE.vnet, apiVersion: '2026-03-01', name: 'vnet-x' },
+                  },
+                  outputs: {
+                    subnet: {
+                      type: 'string',
+                      value:
+                        "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-x', 'app')]",
+                    },
+                  },
+                },
+              },
+            },
+            app: {
+              type: DEPLOYMENTS,
+              apiVersion: '2025-04-01',
+              name: 'app',
+              properties: {
+                parameters: {
+                  subnetId:
+                    "[if(parameters('on'), createObject('value', reference('net').outputs.subnet.value), createObject('value', ''))]",
+                },
+                template: {
+                  parameters: { subnetId: { type: 'string' } },
+                  resources: {
+                    site: {
+                      type: TYPE.site,
+                      apiVersion: '2025-03-01',
+                      name: 'func-x',
+                      properties: {
+                        virtualNetworkSubnetId:
+                          "[if(empty(parameters('subnetId')), null(), parameters('subnetId'))]",
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        {},
+      );
+    const on = moduleWith(true);
+    const onModel = buildModel(on.template, {});
+    assert.deepEqual(onModel.resources.map((r) => r.type).sort(), [TYPE.vnet, TYPE.site].sort());
+    const subnet = at(single(onModel, TYPE.site).body, 'properties', 'virtualNetworkSubnetId');
+    assert.deepEqual(target(subnet), { type: `${TYPE.vnet}/subnets`, name: 'vnet-x/app' });
+    const offModel = buildModel(moduleWith(false).template, {});
+    assert.deepEqual(
+      offModel.resources.map((r) => r.type),
+      [TYPE.site],
+    );
+    assert.equal(
+      at(single(offModel, TYPE.site).body, 'properties', 'virtualNetworkSubnetId'),
+      null,
+    );
+  });
+
+  void test('builds private DNS zone names from environment() suffixes', () => {
+    const scope = tiny({});
+    assert.equal(
+      evalJson("[format('privatelink.blob.{0}', environment().suffixes.storage)]", scope),
+      'privatelink.blob.core.windows.net',
+    );
+    assert.equal(
+      evalJson(
+        "[replace(environment().suffixes.keyvaultDns, '.vault.', 'privatelink.vaultcore.')]",
+        scope,
+      ),
+      'privatelink.vaultcore.azure.net',
+    );
+  });
+});
+
 void describe('infra checks catch problems (hand-made templates)', () => {
   const site = (props: JsonObject): JsonObject => ({
     resources: {
@@ -1484,11 +1853,26 @@ void describe('infra/main.bicep', () => {
     }
   });
 
-  void test('uses native resources only, no preview API versions', (t) => {
+  void test('uses native resources only, no preview API versions but diagnostic settings', (t) => {
     const template = armTemplate(t);
     if (!template) return;
-    const text = JSON.stringify(template);
-    assert.doesNotMatch(text, /"apiVersion":\s*"[^"]*-preview"/);
+    // Microsoft.Insights/diagnosticSettings has no newer version than 2021-05-01-preview (its
+    // only GA version, 2016-09-01, is the legacy "service" settings shape); nothing else may be.
+    const previews = [
+      ...JSON.stringify(template).matchAll(
+        /"type":\s*"([^"]+)",\s*"apiVersion":\s*"([^"]*-preview)"/g,
+      ),
+    ].map((m) => `${String(m[1])}@${String(m[2])}`);
+    assert.ok(previews.length >= 3, 'the three diagnostic settings');
+    assert.deepEqual(
+      new Set(previews),
+      new Set(['Microsoft.Insights/diagnosticSettings@2021-05-01-preview']),
+    );
+    assert.equal(
+      (JSON.stringify(template).match(/-preview"/g) ?? []).length,
+      previews.length,
+      'a preview API version outside a resource declaration',
+    );
     const files = bicepFiles(path.join(ROOT, 'infra'));
     assert.ok(files.length > 1, 'main.bicep and its modules');
     for (const file of files) {
@@ -1501,10 +1885,129 @@ void describe('infra/main.bicep', () => {
     }
   });
 
-  void test('meets the security baseline', (t) => {
-    const m = model(t, { principalId: DEPLOYER });
+  void test('meets the security baseline, basic-auth publishing off for ftp and scm', (t) => {
+    for (const vnetEnabled of [false, true]) {
+      const m = model(t, { principalId: DEPLOYER, vnetEnabled });
+      if (!m) return;
+      assert.deepEqual(checkSecurityBaseline(m), [], `vnetEnabled ${String(vnetEnabled)}`);
+      const site = single(m, TYPE.site).name;
+      const policies = ofType(m, TYPE.publishingPolicy).map((r) => [
+        r.name,
+        at(r.body, 'properties', 'allow'),
+      ]);
+      assert.deepEqual(policies.sort(), [
+        [`${site}/ftp`, false],
+        [`${site}/scm`, false],
+      ]);
+    }
+  });
+
+  void test('sends the audit trail to Log Analytics: vault AuditEvent, FunctionAppLogs, blob reads, writes and deletes', (t) => {
+    for (const vnetEnabled of [false, true]) {
+      const m = model(t, { vnetEnabled });
+      if (!m) return;
+      assert.deepEqual(checkAuditTrail(m), [], `vnetEnabled ${String(vnetEnabled)}`);
+      assert.equal(ofType(m, TYPE.diagnostics).length, 3);
+    }
+  });
+
+  void test('vnetEnabled defaults to false: no network resources, public endpoints with Entra ID auth', (t) => {
+    const template = armTemplate(t);
+    if (!template) return;
+    assert.equal(defaultOf(template, 'vnetEnabled'), false);
+    const m = buildModel(template, BINDINGS);
+    assert.deepEqual(checkNetworking(m, false), []);
+    assert.equal(
+      model(t, { vnetEnabled: false })?.resources.length,
+      m.resources.length,
+      'the default is vnetEnabled=false',
+    );
+  });
+
+  void test('vnetEnabled=true: VNet integration, private endpoints and DNS for blob and vault, public access off', (t) => {
+    const m = model(t, { vnetEnabled: true });
     if (!m) return;
-    assert.deepEqual(checkSecurityBaseline(m), []);
+    assert.deepEqual(checkNetworking(m, true), []);
+    assert.equal(ofType(m, TYPE.privateEndpoint).length, 2, 'blob and vault only');
+    assert.deepEqual(
+      ofType(m, TYPE.dnsZone)
+        .map((z) => z.name)
+        .sort(),
+      ['privatelink.blob.core.windows.net', 'privatelink.vaultcore.azure.net'],
+    );
+    // The same private template fails the public checks and the other way round.
+    assert.notDeepEqual(checkNetworking(m, false), []);
+    const open = model(t, { vnetEnabled: false });
+    assert.ok(open);
+    assert.notDeepEqual(checkNetworking(open, true), []);
+    // Everything else holds with private networking too.
+    assert.deepEqual(checkSettingsContract(m, CATALOGUE), []);
+    assert.deepEqual(checkSettingsWiring(m), []);
+    assert.deepEqual(checkFlexConsumption(m), []);
+    assert.deepEqual(checkRoles(m, ''), []);
+  });
+
+  void test('host storage: blobs only, diagnostic events off, no table or queue role', (t) => {
+    for (const vnetEnabled of [false, true]) {
+      const m = model(t, { vnetEnabled, principalId: DEPLOYER });
+      if (!m) return;
+      assert.deepEqual(checkHostStorage(m), []);
+      const settings = appSettings(single(m, TYPE.site));
+      assert.deepEqual(
+        [...settings.keys()].filter((k) => k.startsWith('AzureWebJobsStorage__')).sort(),
+        [
+          'AzureWebJobsStorage__blobServiceUri',
+          'AzureWebJobsStorage__clientId',
+          'AzureWebJobsStorage__credential',
+        ],
+      );
+      // checkRoles allows exactly the blob, vault and telemetry roles, each with its reason.
+      assert.deepEqual(checkRoles(m, DEPLOYER), []);
+    }
+  });
+
+  void test('the CI parameter files compile and the template passes every check with each', (t) => {
+    const template = armTemplate(t);
+    if (!template) return;
+    const dir = path.join('test', 'infra', 'params');
+    const files = readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.bicepparam'));
+    const seen: Value[] = [];
+    for (const file of files.sort()) {
+      const r = bicep('build-params', path.join(dir, file), '--stdout');
+      assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+      assert.deepEqual(diagnostics(r.stderr), [], `${file}: diagnostics`);
+      const out = JSON.parse(r.stdout) as Json;
+      assert.ok(isJsonObject(out) && typeof out.parametersJson === 'string', file);
+      const parsed = JSON.parse(out.parametersJson) as Json;
+      const params = isJsonObject(parsed) ? parsed.parameters : undefined;
+      assert.ok(isJsonObject(params), file);
+      const bindings: Record<string, Value> = {};
+      for (const [name, p] of Object.entries(params)) {
+        assert.ok(isJsonObject(p) && 'value' in p, `${file}: ${name}`);
+        bindings[name] = p.value ?? null;
+      }
+      const vnetEnabled = bindings.vnetEnabled;
+      assert.equal(typeof vnetEnabled, 'boolean', `${file} sets vnetEnabled`);
+      seen.push(vnetEnabled ?? null);
+      const m = buildModel(template, bindings);
+      const deployer = typeof bindings.principalId === 'string' ? bindings.principalId : '';
+      assert.deepEqual(
+        [
+          ...checkSecurityBaseline(m),
+          ...checkSecrets(m),
+          ...checkSettingsContract(m, CATALOGUE),
+          ...checkSettingsWiring(m),
+          ...checkRoles(m, deployer),
+          ...checkFlexConsumption(m),
+          ...checkAuditTrail(m),
+          ...checkHostStorage(m),
+          ...checkNetworking(m, vnetEnabled === true),
+        ],
+        [],
+        file,
+      );
+    }
+    assert.deepEqual(seen.sort(), [false, true]);
   });
 
   void test('keeps secrets out of parameters, outputs and app settings', (t) => {
@@ -1612,12 +2115,17 @@ void describe('infra/main.bicep', () => {
       'AZURE_MANAGED_IDENTITY_CLIENT_ID',
       'AZURE_STORAGE_ACCOUNT_NAME',
       'AZURE_APPLICATION_INSIGHTS_NAME',
+      'AZURE_LOG_ANALYTICS_WORKSPACE_NAME',
     ]) {
       assert.ok(outputs.includes(name), `output ${name}`);
     }
     const m = buildModel(template, BINDINGS);
     const site = single(m, TYPE.site);
     assert.equal(evalOutput(m.root, 'AZURE_FUNCTION_APP_NAME'), site.name);
+    assert.equal(
+      evalOutput(m.root, 'AZURE_LOG_ANALYTICS_WORKSPACE_NAME'),
+      single(m, TYPE.workspace).name,
+    );
     const uri = evalOutput(m.root, 'AZURE_KEY_VAULT_URI');
     assert.ok(refersTo(uri, TYPE.vault, single(m, TYPE.vault).name, 'vaultUri'), show(uri));
   });
@@ -1642,6 +2150,8 @@ void describe('infra/main.bicep', () => {
     }
     assert.deepEqual(params.environmentName, { value: '${AZURE_ENV_NAME}' });
     assert.deepEqual(params.location, { value: '${AZURE_LOCATION}' });
+    // azd turns the string into the bool parameter; off unless the environment says otherwise.
+    assert.deepEqual(params.vnetEnabled, { value: '${TODO_SYNC_VNET_ENABLED=false}' });
   });
 
   void test('azure.yaml deploys the project as the azd service api on Azure Functions', () => {
@@ -1713,6 +2223,79 @@ void describe('infra/main.bicep', () => {
       ),
     );
     assert.match(checkSettingsContract(withSecret, CATALOGUE).join('\n'), /CLIENT_SECRET must not/);
+
+    const scmOpen = buildModel(
+      mutatedWhere(
+        template,
+        TYPE.publishingPolicy,
+        (r) => typeof r.name === 'string' && r.name.includes("'scm'"),
+        (r) => {
+          props(r).allow = true;
+        },
+      ),
+      BINDINGS,
+    );
+    assert.match(checkSecurityBaseline(scmOpen).join('\n'), /scm.*allow is true/);
+
+    const noAudit = broken(TYPE.diagnostics, (r) => {
+      const logs = props(r).logs;
+      assert.ok(Array.isArray(logs));
+      for (const l of logs) if (isJsonObject(l)) l.enabled = false;
+    });
+    const audit = checkAuditTrail(noAudit).join('\n');
+    for (const category of [
+      'AuditEvent',
+      'FunctionAppLogs',
+      'StorageRead',
+      'StorageWrite',
+      'StorageDelete',
+    ]) {
+      assert.match(audit, new RegExp(`no diagnostic setting sends ${category} `));
+    }
+
+    const tables = settings((s) =>
+      s.replace(
+        "createObject('name', 'AzureWebJobsFeatureFlags', 'value', 'DisableDiagnosticEventLogging')",
+        "createObject('name', 'AzureWebJobsStorage__tableServiceUri', 'value', 'https://x.table.core.windows.net')",
+      ),
+    );
+    const host = checkHostStorage(tables).join('\n');
+    assert.match(host, /AzureWebJobsFeatureFlags/);
+    assert.match(host, /tableServiceUri is set/);
+
+    const vnetOn = { ...BINDINGS, vnetEnabled: true };
+    const publicStorage = buildModel(
+      mutated(template, TYPE.storage, (r) => {
+        props(r).publicNetworkAccess = 'Enabled';
+      }),
+      vnetOn,
+    );
+    assert.match(
+      checkNetworking(publicStorage, true).join('\n'),
+      /publicNetworkAccess "Enabled", want Disabled/,
+    );
+    const wrongGroup = buildModel(
+      mutated(template, TYPE.privateEndpoint, (r) => {
+        const connections = props(r).privateLinkServiceConnections;
+        assert.ok(Array.isArray(connections) && isJsonObject(connections[0]));
+        const connection = connections[0].properties;
+        assert.ok(isJsonObject(connection));
+        connection.groupIds = ['table'];
+      }),
+      vnetOn,
+    );
+    assert.match(checkNetworking(wrongGroup, true).join('\n'), /0 private endpoints for blob/);
+    const undelegated = buildModel(
+      mutated(template, TYPE.vnet, (r) => {
+        const subnets = props(r).subnets;
+        assert.ok(Array.isArray(subnets) && isJsonObject(subnets[0]));
+        const subnet = subnets[0].properties;
+        assert.ok(isJsonObject(subnet));
+        delete subnet.delegations;
+      }),
+      vnetOn,
+    );
+    assert.match(checkNetworking(undelegated, true).join('\n'), /not delegated/);
   });
 });
 
