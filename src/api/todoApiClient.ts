@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
 import axiosRetry from 'axios-retry';
 import type { TokenProvider } from '../auth/tokenProvider.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { processRedactor, type Redactor } from '../logging/redact.js';
+import { READ_PERMISSION, requestIdOf, toApiError, WRITE_PERMISSION } from './apiErrors.js';
 import {
   DEFAULT_RETRY_POLICY,
   parseRetryAfter,
@@ -11,6 +13,7 @@ import {
   type RetryPolicy,
 } from './retryPolicy.js';
 import { parseJsonBytes } from './jsonBody.js';
+import { readPermissionClaims } from './permissionClaims.js';
 import { parseTodo, parseTodoList, type Todo } from './todo.js';
 
 /** Per-call retry bookkeeping carried on the axios config from one attempt to the next. */
@@ -37,6 +40,8 @@ export interface TodoApiClientOptions {
   /** Largest response body accepted. */
   readonly maxResponseBytes?: number;
   readonly retry?: RetryPolicy;
+  /** Scrubs what the API writes into its error answers (default: the process's redactor). */
+  readonly redactor?: Redactor;
 }
 
 /** The list as the API sent it; parsed and validated only when asked. */
@@ -60,9 +65,6 @@ export interface TodoApi {
   addTodo(description: string, owner?: string): Promise<Todo>;
 }
 
-const READ_PERMISSION = 'ToDoList.Read.All';
-const WRITE_PERMISSION = 'ToDoList.ReadWrite.All';
-
 /** Errors that prove the request never reached the API, so even a POST may be retried. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -80,24 +82,19 @@ function isRetryable(error: AxiosError, idempotent: boolean): boolean {
   return status === 408 || status >= 500;
 }
 
-function requestIdOf(response: AxiosResponse | undefined, sent: string): string {
-  const headers = response?.headers;
-  const id: unknown =
-    headers?.['x-ms-request-id'] ?? headers?.['request-id'] ?? headers?.['x-request-id'];
-  return typeof id === 'string' && id ? id : sent;
-}
-
 export class TodoApiClient implements TodoApi {
   private readonly http: AxiosInstance;
   private readonly endpoint: string;
   private readonly tokens: TokenProvider;
   private readonly logger: Logger;
   private readonly maxResponseBytes: number;
+  private readonly redactor: Redactor;
 
   constructor(options: TodoApiClientOptions) {
     this.endpoint = options.endpoint;
     this.tokens = options.tokens;
     this.logger = options.logger;
+    this.redactor = options.redactor ?? processRedactor;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     const policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.http = axios.create({
@@ -220,7 +217,18 @@ export class TodoApiClient implements TodoApi {
           token = await this.tokens.getToken({ forceRefresh: true });
           continue;
         }
-        throw this.toApiError(err, method, url, permission, clientRequestId, attempt > 1);
+        const status = err instanceof AxiosError ? err.response?.status : undefined;
+        throw toApiError(err, {
+          method,
+          url,
+          permission,
+          clientRequestId,
+          afterRefresh: attempt > 1,
+          // Only a refusal of the token itself needs its claims explained.
+          tokenClaims: status === 401 ? readPermissionClaims(token.token) : undefined,
+          maxResponseBytes: this.maxResponseBytes,
+          redactor: this.redactor,
+        });
       }
     }
   }
@@ -234,42 +242,5 @@ export class TodoApiClient implements TodoApi {
         { method, url, requestId, status: 200 },
       );
     }
-  }
-
-  private toApiError(
-    err: unknown,
-    method: string,
-    url: string,
-    permission: string,
-    clientRequestId: string,
-    afterRefresh: boolean,
-  ): ApiError {
-    if (!(err instanceof AxiosError)) {
-      return new ApiError(
-        `Calling the API failed (${method} ${url}): ${err instanceof Error ? err.message : 'unknown error'}.`,
-        { method, url },
-      );
-    }
-    const status = err.response?.status;
-    const requestId = requestIdOf(err.response, clientRequestId);
-    const giveUp = err.config?.todoSyncRetry?.giveUpReason;
-    const where = `${method} ${url}`;
-    const tail = ` (request-id ${requestId})`;
-    let message: string;
-    if (status === 401) {
-      message = `The API refused the access token with 401${afterRefresh ? ' even after a fresh token' : ''} (${where}): check that SCOPES is this API's application ID URI and AUTHORITY is the tenant the API trusts.`;
-    } else if (status === 403) {
-      message = `The API refused ${where} with 403 Forbidden: the app needs the application permission ${permission}. Grant it to the daemon's app registration with admin consent.`;
-    } else if (status !== undefined) {
-      message = `The API failed ${where} with ${status}${err.response?.statusText ? ` ${err.response.statusText}` : ''}${giveUp ? `; ${giveUp}` : ''}.`;
-    } else if (err.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message)) {
-      message = `The API's response to ${where} is larger than the ${this.maxResponseBytes} byte cap.`;
-    } else if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
-      message = `The API did not answer ${where} in time${giveUp ? `; ${giveUp}` : ''}.`;
-    } else {
-      message = `Could not reach the API for ${where}: ${err.code ?? err.message}${giveUp ? `; ${giveUp}` : ''}.`;
-    }
-    // No `cause`: an AxiosError holds the request config, Authorization header included.
-    return new ApiError(message + tail, { status, method, url, requestId });
   }
 }
