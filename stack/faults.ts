@@ -11,15 +11,19 @@ interface FaultBase {
 }
 
 export type ApiFault = FaultBase &
+  /**
+   * That status with ASP.NET Core's problem details for it (`traceId` included); `problem`
+   * adds or replaces members, e.g. a `detail` or field `errors`.
+   */
   (
-    | { kind: 'status'; status: number }
+    | { kind: 'status'; status: number; problem?: Record<string, unknown> }
     /** 429 with `Retry-After`: delta-seconds such as '2', or an HTTP-date. */
     | { kind: 'throttle'; retryAfter: string }
     /** Delays the response, then answers normally. */
     | { kind: 'slow'; delayMs: number }
     /** 200 with a body that is broken JSON or the wrong shape. */
     | { kind: 'malformed'; body?: string }
-    /** 401 even for a valid token. */
+    /** 401 `invalid_token` (with a description, empty body) even for a valid token. */
     | { kind: 'unauthorized' }
     /** Destroys the socket without a response. */
     | { kind: 'reset' }

@@ -95,7 +95,7 @@ export interface IdentityProvider {
   addFederatedCredential(clientId: string, credential: FederatedCredential): void;
   /** A managed-identity access token signed with this IdP's keys (for the local MI endpoint). */
   mintManagedIdentityToken(request: ManagedIdentityTokenRequest): Promise<ManagedIdentityToken>;
-  /** Roles for tokens issued from now on. */
+  /** Roles for tokens issued from now on; none leaves the `roles` claim out, as Entra does. */
   setRoles(clientId: string, roles: string[]): void;
   /** The next `n` token requests fail with `status` and an OAuth error body. */
   failNextTokenRequests(n: number, status?: number): void;
@@ -335,9 +335,11 @@ export async function startIdentityProvider(
     extraTokenClaims: (_ctx: unknown, token: IssuedToken) => {
       const clientId = token.clientId;
       if (clientId === undefined) return Promise.resolve(undefined);
-      const client = registry.get(clientId);
+      const roles = registry.get(clientId)?.roles ?? [];
       return Promise.resolve({
-        roles: [...(client?.roles ?? [])],
+        // Entra leaves `roles` out when no app role is granted (no admin consent): a token
+        // with neither `roles` nor `scp`, which Microsoft.Identity.Web answers with 401.
+        ...(roles.length > 0 ? { roles: [...roles] } : {}),
         idtyp: 'app',
         tid: tenantId,
         azp: clientId,

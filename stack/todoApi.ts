@@ -1,6 +1,9 @@
-// The protected ToDoListAPI on loopback HTTPS: the same contract and authorization rules as the
-// Microsoft identity sample's API, plus fault switches and a request log for tests.
-import { randomUUID } from 'node:crypto';
+// The protected ToDoListAPI on loopback HTTPS: the same contract, authorization rules and answers
+// as the Microsoft identity sample's API (ASP.NET Core with Microsoft.Identity.Web, checked
+// against the real one: see ../shared/notes/azure-pitfalls.md), plus fault switches and a
+// request log for tests.
+import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -55,6 +58,13 @@ export interface TodoApi {
 
 export const READ_ROLES = ['ToDoList.Read.All', 'ToDoList.ReadWrite.All'] as const;
 export const WRITE_ROLE = 'ToDoList.ReadWrite.All';
+/** The sample's delegated scopes (`scp`), for tokens a user's app would send. */
+const READ_SCOPES = ['ToDoList.Read', 'ToDoList.ReadWrite'] as const;
+const WRITE_SCOPE = 'ToDoList.ReadWrite';
+/** What the sample stores as the owner of an app's todo posted without one. */
+export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+/** System.Text.Json's Guid ("D" format), the type of the sample's `owner`. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const BASE_PATH = '/api/todolist';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -72,68 +82,154 @@ export const DEFAULT_SEED: readonly Todo[] = [
 interface Reply {
   status: number;
   headers?: Record<string, string>;
-  /** A string is sent as is; anything else is serialized as JSON. */
+  /** A string is sent as is; anything else is serialized as JSON; none is an empty body. */
   body?: unknown;
 }
 
+/** An answer other than success, thrown from a handler. */
 class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+  constructor(readonly reply: Reply) {
+    super(`HTTP ${reply.status}`);
   }
 }
 
-const invalidToken = (description: string): HttpError =>
-  new HttpError(401, description, {
-    'www-authenticate': `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
-  });
+/** ASP.NET Core's client error mapping (ApiBehaviorOptions): the RFC 9110 section per status. */
+const PROBLEM_TYPES: Readonly<Record<number, string>> = {
+  400: '15.5.1',
+  401: '15.5.2',
+  403: '15.5.4',
+  404: '15.5.5',
+  405: '15.5.6',
+  406: '15.5.7',
+  408: '15.5.9',
+  409: '15.5.10',
+  412: '15.5.13',
+  415: '15.5.16',
+  422: '15.5.21',
+  500: '15.6.1',
+};
 
-function rolesOf(claims: JWTPayload): string[] {
-  const roles = claims.roles;
-  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+/** A W3C trace id, as ASP.NET Core puts into `traceId`. */
+const traceId = (): string =>
+  `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+
+/**
+ * ASP.NET Core's RFC 9457 answer for a status (`application/problem+json` with a `traceId`);
+ * `members` add or replace members (a validation problem's title and `errors`).
+ */
+function problem(status: number, members: Record<string, unknown> = {}): Reply {
+  const section = PROBLEM_TYPES[status];
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+    body: {
+      ...(section ? { type: `https://tools.ietf.org/html/rfc9110#section-${section}` } : {}),
+      title:
+        status === 500
+          ? 'An error occurred while processing your request.'
+          : (STATUS_CODES[status] ?? 'Error'),
+      status,
+      ...members,
+      traceId: typeof members.traceId === 'string' ? members.traceId : traceId(),
+    },
+  };
 }
 
-/** Reads at most 1 MB: larger bodies get 413 before they are buffered. */
+/** A model validation failure: 400 with the field errors, keyed as ASP.NET Core keys them. */
+function validationProblem(errors: Record<string, string[]>): HttpError {
+  return new HttpError(
+    problem(400, {
+      type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+      title: 'One or more validation errors occurred.',
+      errors,
+    }),
+  );
+}
+
+/** 401 from the JWT bearer handler: `WWW-Authenticate` says why, the body is empty. */
+const unauthorized = (challenge: string): HttpError =>
+  new HttpError({ status: 401, headers: { 'www-authenticate': challenge } });
+
+/** A bad token: the bearer handler names the validation failure. */
+const invalidToken = (description: string): HttpError =>
+  unauthorized(
+    `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
+  );
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
+}
+
+function scopesOf(claims: JWTPayload): string[] {
+  return typeof claims.scp === 'string' ? claims.scp.split(' ').filter((s) => s !== '') : [];
+}
+
+/** Reads at most 1 MB: larger bodies get Kestrel's empty 413 before they are buffered. */
 async function readBody(req: IncomingMessage): Promise<string> {
+  const tooLarge = new HttpError({ status: 413 });
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'request body larger than 1 MB');
+  if (declared > MAX_BODY_BYTES) throw tooLarge;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body larger than 1 MB');
+    if (size > MAX_BODY_BYTES) throw tooLarge;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The media types ASP.NET Core's JSON input formatter reads; any other body is a 415. */
+function isJsonRequest(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return (
+    type === 'application/json' || type === 'text/json' || /^application\/[\w.-]+\+json$/.test(type)
+  );
+}
+
+/**
+ * Binds a ToDo from a request body as the sample's model binding does: `owner` is a Guid (any
+ * other value is a 400 keyed `$.owner`), `description` a required string.
+ */
 function parseTodoInput(text: string): { description: string; owner?: string } {
+  if (text.trim() === '') {
+    throw validationProblem({ '': ['A non-empty request body is required.'] });
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'body is not valid JSON');
+    throw validationProblem({ $: ['The input is not valid JSON. Path: $ | LineNumber: 0.'] });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new HttpError(400, 'body must be a JSON object');
+    throw validationProblem({
+      $: ['The JSON value could not be converted to ToDoListAPI.Models.ToDo. Path: $.'],
+    });
   }
   const { description, owner } = parsed as Record<string, unknown>;
-  if (typeof description !== 'string' || description.trim() === '') {
-    throw new HttpError(400, 'description must be a non-empty string');
+  if (owner !== undefined && (typeof owner !== 'string' || !GUID.test(owner))) {
+    throw validationProblem({
+      '$.owner': ['The JSON value could not be converted to System.Guid. Path: $.owner.'],
+    });
   }
-  if (owner !== undefined && typeof owner !== 'string') {
-    throw new HttpError(400, 'owner must be a string');
+  if (description !== undefined && typeof description !== 'string') {
+    throw validationProblem({
+      '$.description': [
+        'The JSON value could not be converted to System.String. Path: $.description.',
+      ],
+    });
   }
-  return owner === undefined ? { description } : { description, owner };
+  if (description === undefined || description.trim() === '') {
+    throw validationProblem({ Description: ['The Description field is required.'] });
+  }
+  // A Guid comes back in lower case, whatever case it was sent in.
+  return owner === undefined ? { description } : { description, owner: owner.toLowerCase() };
 }
 
 function faultReply(fault: ApiFault): Reply | undefined {
   switch (fault.kind) {
     case 'status':
-      return { status: fault.status, body: { error: 'injected fault', status: fault.status } };
+      return problem(fault.status, fault.problem);
     case 'throttle':
       return {
         status: 429,
@@ -147,11 +243,7 @@ function faultReply(fault: ApiFault): Reply | undefined {
         body: fault.body ?? DEFAULT_MALFORMED_BODY,
       };
     case 'unauthorized':
-      return {
-        status: 401,
-        headers: invalidToken('token rejected (injected fault)').headers,
-        body: { error: 'invalid_token', message: 'token rejected (injected fault)' },
-      };
+      return invalidToken('The token is not valid (injected fault).').reply;
     case 'slow':
     case 'reset':
       return undefined;
@@ -186,42 +278,62 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     return { ...todo };
   };
 
+  /**
+   * Microsoft.Identity.Web's order: no token is a bare `Bearer` challenge; a token that fails
+   * validation names why; a valid token with neither `roles` nor `scp` is 401 `invalid_token`
+   * without a description (what an app without admin consent gets); a token whose roles or
+   * scopes do not fit the call is 403 with an empty body and no challenge.
+   */
   async function authorize(req: IncomingMessage, needWrite: boolean): Promise<JWTPayload> {
     const header = req.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     const token = match?.[1];
-    if (token === undefined) throw invalidToken('no bearer token');
+    if (token === undefined) throw unauthorized('Bearer');
     let claims: JWTPayload;
     try {
       claims = await verify(token);
     } catch (error) {
       throw invalidToken(error instanceof Error ? error.message : 'token verification failed');
     }
-    const roles = rolesOf(claims);
+    const roles = stringsOf(claims.roles);
+    const scopes = scopesOf(claims);
+    if (roles.length === 0 && scopes.length === 0)
+      throw unauthorized('Bearer error="invalid_token"');
     const allowed = needWrite
-      ? roles.includes(WRITE_ROLE)
-      : READ_ROLES.some((r) => roles.includes(r));
-    if (!allowed) {
-      const needed = needWrite ? WRITE_ROLE : READ_ROLES.join(' or ');
-      throw new HttpError(403, `the token lacks the application permission ${needed}`);
-    }
+      ? roles.includes(WRITE_ROLE) || scopes.includes(WRITE_SCOPE)
+      : READ_ROLES.some((r) => roles.includes(r)) || READ_SCOPES.some((s) => scopes.includes(s));
+    if (!allowed) throw new HttpError({ status: 403 });
     return claims;
+  }
+
+  /** The owner of a posted todo: a user's own object id, else the body's, else the empty GUID. */
+  function ownerFor(claims: JWTPayload, requested: string | undefined): string {
+    if (scopesOf(claims).length > 0 && typeof claims.oid === 'string') return claims.oid;
+    return requested ?? EMPTY_GUID;
   }
 
   function findTodo(id: number): Todo {
     const todo = items.get(id);
-    if (!todo) throw new HttpError(404, `todo ${id} not found`);
+    if (!todo) throw new HttpError(problem(404));
     return todo;
+  }
+
+  async function readTodoInput(
+    req: IncomingMessage,
+  ): Promise<{ description: string; owner?: string }> {
+    if (!isJsonRequest(req)) throw new HttpError(problem(415));
+    return parseTodoInput(await readBody(req));
   }
 
   async function route(req: IncomingMessage, method: string, path: string): Promise<Reply> {
     const collection = path === BASE_PATH || path === `${BASE_PATH}/`;
     const itemMatch = /^\/api\/todolist\/(\d+)$/.exec(path);
-    if (!collection && !itemMatch) throw new HttpError(404, `no route for ${path}`);
+    // No endpoint matches: routing answers before any controller, with an empty body.
+    if (!collection && !itemMatch) throw new HttpError({ status: 404 });
 
     const allowedMethods = collection ? ['GET', 'POST'] : ['GET', 'PUT', 'DELETE'];
     if (!allowedMethods.includes(method)) {
-      throw new HttpError(405, `${method} not allowed`, { allow: allowedMethods.join(', ') });
+      throw new HttpError({ status: 405, headers: { allow: allowedMethods.join(', ') } });
     }
     const claims = await authorize(req, method !== 'GET');
 
@@ -230,9 +342,8 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
       return { status: 200, body: JSON.stringify([...items.values()]) };
     }
     if (collection) {
-      const input = parseTodoInput(await readBody(req));
-      const caller = [claims.oid, claims.azp, claims.sub].find((c) => typeof c === 'string');
-      const todo = addTodo(input.description, input.owner ?? caller ?? SEED_OWNER);
+      const input = await readTodoInput(req);
+      const todo = addTodo(input.description, ownerFor(claims, input.owner));
       return { status: 201, headers: { location: `${BASE_PATH}/${todo.id}` }, body: todo };
     }
 
@@ -241,9 +352,10 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     if (method === 'DELETE') {
       findTodo(id);
       items.delete(id);
-      return { status: 204 };
+      // Ok() without a value: 200 and an empty body, not 204.
+      return { status: 200 };
     }
-    const input = parseTodoInput(await readBody(req));
+    const input = await readTodoInput(req);
     const todo = findTodo(id);
     todo.description = input.description;
     if (input.owner !== undefined) todo.owner = input.owner;
@@ -253,15 +365,13 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
   function send(res: ServerResponse, reply: Reply): void {
     const body =
       reply.body === undefined
-        ? undefined
+        ? ''
         : typeof reply.body === 'string'
           ? reply.body
           : JSON.stringify(reply.body);
     const headers: Record<string, string | number> = { ...reply.headers };
-    if (body !== undefined) {
-      headers['content-type'] ??= 'application/json; charset=utf-8';
-      headers['content-length'] = Buffer.byteLength(body);
-    }
+    if (body !== '') headers['content-type'] ??= 'application/json; charset=utf-8';
+    headers['content-length'] = Buffer.byteLength(body);
     res.writeHead(reply.status, headers);
     res.end(body);
   }
@@ -272,7 +382,7 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     const record: RecordedRequest = { method, path, status: 0, at: Date.now() };
     if (req.headers.authorization !== undefined) record.authorization = req.headers.authorization;
     requestLog.push(record);
-    res.setHeader('x-ms-request-id', randomUUID());
+    // No x-ms-request-id: the real API sends none, so clients name a call by their own id.
     res.on('finish', () => {
       record.status = res.statusCode;
     });
@@ -305,7 +415,7 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       // After a 413 Node's server discards the unread rest of the body, so the connection stays usable.
-      send(res, { status: error.status, headers: error.headers, body: { error: error.message } });
+      send(res, error.reply);
     }
   }
 
@@ -315,7 +425,8 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
       // Kept, not printed: the stack stays quiet and tests can assert there were none.
       serverErrors.push(error);
       if (!res.headersSent) {
-        send(res, { status: 500, body: { error: 'internal error in the local ToDo API' } });
+        // An unhandled exception in production ASP.NET Core: 500 with an empty body.
+        send(res, { status: 500 });
       }
     });
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { AxiosError, type AxiosInstance } from 'axios';
 import type { CallOptions } from '../core/callOptions.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { parseJsonBytes } from '../core/jsonBody.js';
@@ -10,6 +10,16 @@ import { ApiError } from '../errors.js';
 import { createRetryingHttp, newCall, type CallState } from '../http/retryingHttp.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retryPolicy.js';
 import type { Logger } from '../logging/logger.js';
+import type { Redactor } from '../logging/redact.js';
+import {
+  isOverCap,
+  isUndecodable,
+  READ_PERMISSION,
+  requestIdOf,
+  toApiError,
+  WRITE_PERMISSION,
+} from './apiErrors.js';
+import { readPermissionClaims } from './permissionClaims.js';
 
 export interface TodoApiClientOptions {
   /** Full URL of the list endpoint. */
@@ -23,10 +33,9 @@ export interface TodoApiClientOptions {
   readonly retry?: RetryPolicy;
   /** Reads the time for Retry-After dates. */
   readonly clock?: Clock;
+  /** Scrubs what the API writes into its error answers: the runtime's redactor. */
+  readonly redactor: Redactor;
 }
-
-const READ_PERMISSION = 'ToDoList.Read.All';
-const WRITE_PERMISSION = 'ToDoList.ReadWrite.All';
 
 /** Errors that prove the request never reached the API, so even a POST may be retried. */
 const NOT_SENT_CODES = new Set([
@@ -36,16 +45,6 @@ const NOT_SENT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
-
-/** A body over maxContentLength (on the wire or once decompressed: a gzip bomb). */
-function isOverCap(error: AxiosError): boolean {
-  return error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message);
-}
-
-/** The body could not be decompressed: zlib's codes (Z_DATA_ERROR...), brotli's, zstd's. */
-function isUndecodable(error: AxiosError): boolean {
-  return /^(?:Z_|ERR__ERROR_|ZSTD_)/i.test(error.code ?? '');
-}
 
 function isRetryable(error: AxiosError, { idempotent }: CallState): boolean {
   // Asked again, the API sends the same body: too large or corrupt is final.
@@ -57,24 +56,19 @@ function isRetryable(error: AxiosError, { idempotent }: CallState): boolean {
   return status === 408 || status >= 500;
 }
 
-function requestIdOf(response: AxiosResponse | undefined, sent: string): string {
-  const headers = response?.headers;
-  const id: unknown =
-    headers?.['x-ms-request-id'] ?? headers?.['request-id'] ?? headers?.['x-request-id'];
-  return typeof id === 'string' && id ? id : sent;
-}
-
 export class TodoApiClient implements TodoApi {
   private readonly http: AxiosInstance;
   private readonly endpoint: string;
   private readonly tokens: TokenProvider;
   private readonly logger: Logger;
   private readonly maxResponseBytes: number;
+  private readonly redactor: Redactor;
 
   constructor(options: TodoApiClientOptions) {
     this.endpoint = options.endpoint;
     this.tokens = options.tokens;
     this.logger = options.logger;
+    this.redactor = options.redactor;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.http = createRetryingHttp({
       peer: 'API',
@@ -167,7 +161,18 @@ export class TodoApiClient implements TodoApi {
           token = await this.tokens.getToken({ forceRefresh: true, signal });
           continue;
         }
-        throw this.toApiError(err, method, url, permission, clientRequestId, attempt > 1);
+        const status = err instanceof AxiosError ? err.response?.status : undefined;
+        throw toApiError(err, {
+          method,
+          url,
+          permission,
+          clientRequestId,
+          afterRefresh: attempt > 1,
+          // Only a refusal of the token itself needs its claims explained.
+          tokenClaims: status === 401 ? readPermissionClaims(token.token) : undefined,
+          maxResponseBytes: this.maxResponseBytes,
+          redactor: this.redactor,
+        });
       }
     }
   }
@@ -181,47 +186,5 @@ export class TodoApiClient implements TodoApi {
         { method, url, requestId, status: 200 },
       );
     }
-  }
-
-  private toApiError(
-    err: unknown,
-    method: string,
-    url: string,
-    permission: string,
-    clientRequestId: string,
-    afterRefresh: boolean,
-  ): ApiError {
-    if (!(err instanceof AxiosError)) {
-      return new ApiError(
-        `Calling the API failed (${method} ${url}): ${err instanceof Error ? err.message : 'unknown error'}.`,
-        { method, url },
-      );
-    }
-    const status = err.response?.status;
-    const requestId = requestIdOf(err.response, clientRequestId);
-    const giveUp = err.config?.todoSyncCall?.giveUpReason;
-    const where = `${method} ${url}`;
-    const tail = ` (request-id ${requestId})`;
-    let message: string;
-    if (status === 401) {
-      message = `The API refused the access token with 401${afterRefresh ? ' even after a fresh token' : ''} (${where}): check that SCOPES is this API's application ID URI and AUTHORITY is the tenant the API trusts.`;
-    } else if (status === 403) {
-      message = `The API refused ${where} with 403 Forbidden: the app needs the application permission ${permission}. Grant it to the daemon's app registration with admin consent.`;
-    } else if (isUndecodable(err)) {
-      // It arrived with a success status: "failed with 200" would send people the wrong way.
-      message = `The API's response to ${where} could not be decoded (${err.code ?? 'corrupt'}): its compressed body is corrupt.`;
-    } else if (status !== undefined) {
-      message = `The API failed ${where} with ${status}${err.response?.statusText ? ` ${err.response.statusText}` : ''}${giveUp ? `; ${giveUp}` : ''}.`;
-    } else if (isOverCap(err)) {
-      message = `The API's response to ${where} is larger than the ${this.maxResponseBytes} byte cap.`;
-    } else if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') {
-      message = `The API did not answer ${where} in time (${err.message})${giveUp ? `; ${giveUp}` : ''}.`;
-    } else if (err.code === 'ERR_CANCELED') {
-      message = `The call ${where} was cancelled: the run ran out of time or ended.`;
-    } else {
-      message = `Could not reach the API for ${where}: ${err.code ?? err.message}${giveUp ? `; ${giveUp}` : ''}.`;
-    }
-    // No `cause`: an AxiosError holds the request config, Authorization header included.
-    return new ApiError(message + tail, { status, method, url, requestId });
   }
 }

@@ -40,6 +40,8 @@ function credentialHint(
     case '7000222':
       return `the client secret has expired: create a new one and update ${secretSetting(kind)}.`;
     case 'invalid_client':
+      // Without the kind (a caller that does not know it), the generic hint below.
+      if (kind === undefined) return undefined;
       return kind === 'keyVaultCertificate'
         ? 'the identity provider rejected the client credential: check CLIENT_ID and that the certificate CLIENT_CERTIFICATE_NAME is uploaded to that app registration.'
         : `the identity provider rejected the client credential: check CLIENT_ID and the secret (${secretSetting(kind)}).`;
@@ -59,6 +61,8 @@ const HINTS: Readonly<Record<string, string>> = {
   '7000112': 'the app registration is disabled.',
   '700027':
     "the client certificate was not accepted: check it is uploaded to the app's registration.",
+  invalid_client:
+    'the identity provider rejected the client credential: check CLIENT_ID and the secret or certificate.',
   unauthorized_client: 'the app is not allowed to use client credentials at this authority.',
   invalid_scope: "SCOPES was rejected: use the API's application ID URI.",
   endpoints_resolution_error:

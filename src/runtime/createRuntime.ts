@@ -79,6 +79,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     logger,
     timeoutMs: callTimeoutMs,
     clock,
+    redactor,
   });
 
   // Storage is loaded on first use: the CLI's getToDos never needs it.

@@ -19,7 +19,8 @@ export function toStorageError(err: unknown, operation: string): StorageError {
     const code = err.code ?? '';
     const status = err.statusCode;
     const requestId = err.response?.headers.get('x-ms-request-id') ?? undefined;
-    const hint = HINTS[code];
+    // The message ends with its own full stop.
+    const hint = HINTS[code]?.replace(/\.$/, '');
     const reason =
       status === undefined
         ? `could not reach storage (${code || 'network error'}): check AzureWebJobsStorage and that the storage endpoint (Azurite locally) is running`

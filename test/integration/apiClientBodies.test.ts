@@ -9,6 +9,7 @@ import { TodoApiClient } from '../../src/api/todoApiClient.js';
 import type { RetryPolicy } from '../../src/http/retryPolicy.js';
 import type { TokenProvider } from '../../src/core/tokenProvider.js';
 import { ApiError } from '../../src/errors.js';
+import { Redactor } from '../../src/logging/redact.js';
 import { closeServer, listenOnLoopback } from '../../stack/serverLifecycle.js';
 import { captureLogger } from '../support/capture.js';
 
@@ -88,6 +89,7 @@ function client(path: string): { api: TodoApiClient; lines: string[] } {
     logger,
     maxResponseBytes: CAP,
     retry: FAST_RETRIES,
+    redactor: new Redactor(),
   });
   return { api, lines };
 }

@@ -106,6 +106,13 @@ describe('CLI, parity with the tutorial', () => {
     const unknown = await cli(['--op', 'deleteEverything']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown --op "deleteEverything"/);
+    const badOwner = await cli(['--op', 'addToDo', '--description', 'x', '--owner', 'me@x']);
+    assert.equal(badOwner.code, 2);
+    assert.match(
+      badOwner.stderr,
+      /--owner must be a GUID, the owner's object ID in the form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/,
+    );
+    assert.ok(!badOwner.stderr.includes('me@x'), 'the value typed is not echoed');
     assert.equal(stack.idp.tokenRequests(), tokens);
     assert.equal(stack.api.requests().length, calls);
   });
@@ -165,6 +172,95 @@ describe('CLI, parity with the tutorial', () => {
     } finally {
       stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
     }
+  });
+
+  it('--owner sends the GUID given; without it the API stores the empty GUID', async () => {
+    const owner = '9b0e1c2d-3f4a-4b5c-8d6e-7f8091a2b3c4';
+    const run = await cli(['--op', 'addToDo', '--description', 'Owned', '--owner', owner]);
+    assert.equal(run.code, 0, run.stderr);
+    const created = JSON.parse(run.stdout) as { id: number; owner: string };
+    assert.equal(created.owner, owner);
+    const plain = await cli(['--op', 'addToDo', '--description', 'Unowned']);
+    assert.equal(plain.code, 0, plain.stderr);
+    const unowned = JSON.parse(plain.stdout) as { id: number; owner: string };
+    assert.equal(unowned.owner, '00000000-0000-0000-0000-000000000000');
+    stack.api.setTodos(stack.api.todos().filter((t) => t.id !== created.id && t.id !== unowned.id));
+  });
+
+  it('without any granted permission (no admin consent) names the permission and admin consent', async () => {
+    stack.idp.setRoles(stack.clientId, []);
+    try {
+      const calls = stack.api.requests().length;
+      const read = await cli(['--op', 'getToDos']);
+      assert.equal(read.code, 1);
+      assert.match(
+        read.stderr,
+        /401 even after a fresh token \(GET https:\/\/127\.0\.0\.1:\d+\/api\/todolist\): the token carries neither roles nor scp, so the app has no application permission on this API\. Add the application permission ToDoList\.Read\.All \(or ToDoList\.ReadWrite\.All\) to the daemon's app registration and grant admin consent for it\./,
+      );
+      assert.doesNotMatch(read.stderr, /SCOPES|AUTHORITY/);
+      // The cached token was refused, a fresh one fetched and refused too: two calls.
+      const sent = stack.api.requests().slice(calls);
+      assert.deepEqual(
+        sent.map((r) => r.status),
+        [401, 401],
+      );
+      assert.notEqual(sent[0]?.authorization, sent[1]?.authorization);
+
+      const write = await cli(['--op', 'addToDo', '--description', 'nope']);
+      assert.equal(write.code, 1);
+      assert.match(
+        write.stderr,
+        /Add the application permission ToDoList\.ReadWrite\.All to the daemon's app registration and grant admin consent for it\./,
+      );
+    } finally {
+      stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
+    }
+  });
+
+  it('a 401 for a token that does carry roles keeps pointing at SCOPES and AUTHORITY', async () => {
+    stack.api.faults.next({ kind: 'unauthorized', method: 'GET', count: 2 });
+    const run = await cli(['--op', 'getToDos']);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /401 even after a fresh token .*check that SCOPES is this API's application ID URI and AUTHORITY/,
+    );
+    assert.doesNotMatch(run.stderr, /admin consent/);
+  });
+
+  it("shows the API's problem details (title, field errors, traceId), redacted and capped", async () => {
+    const traceId = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
+    const planted = stack.idp.issuedTokens()[0] ?? 'no-token-issued-yet';
+    stack.api.faults.next({
+      kind: 'status',
+      status: 400,
+      method: 'POST',
+      problem: {
+        title: 'One or more validation errors occurred.',
+        detail: `echoed Authorization: Bearer ${planted}\nforged: log line`,
+        errors: { '$.owner': ['The JSON value could not be converted to System.Guid.'] },
+        traceId,
+      },
+    });
+    const run = await cli(['--op', 'addToDo', '--description', 'x']);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /The API failed POST \S+ with 400 Bad Request\. The API said \(traceId 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00\): One or more validation errors occurred\. echoed Authorization: Bearer \[REDACTED JWT\] forged: log line\. \$\.owner: The JSON value could not be converted to System\.Guid\. \(request-id [0-9a-f-]{36}\)/,
+    );
+    assert.ok(!run.stderr.includes(planted), 'a token the API echoes is redacted');
+
+    stack.api.faults.next({
+      kind: 'status',
+      status: 404,
+      method: 'GET',
+      problem: { detail: 'x'.repeat(10_000) },
+    });
+    const long = await cli(['--op', 'getToDos']);
+    assert.equal(long.code, 1);
+    const said = /The API said .*?…/.exec(long.stderr)?.[0] ?? '';
+    assert.equal(said.length, 1024, 'the problem is capped at 1024 characters');
+    assert.ok(long.stderr.length < 2048);
   });
 
   it('exits 1 saying another sync is running when the lock is held', async () => {

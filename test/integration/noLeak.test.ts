@@ -93,6 +93,9 @@ describe('no secret in any output', () => {
     });
     stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All']);
     await cli(['--op', 'addToDo', '--description', 'x'], settings);
+    // No permission granted at all: the message is built from the token's claims.
+    stack.idp.setRoles(stack.clientId, []);
+    await cli(['--op', 'getToDos'], settings);
     stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
     stack.api.faults.next({ kind: 'malformed', method: 'GET' });
     await cli(['--op', 'sync'], settings);
@@ -111,6 +114,16 @@ describe('no secret in any output', () => {
         typeof response.body === 'string' ? response.body : '',
       );
     };
+    await call('POST');
+    // An API that echoes a token and the secret in its problem details: its words reach the
+    // response, the logs and the stored failure record, redacted.
+    stack.api.faults.next({
+      kind: 'status',
+      status: 400,
+      method: 'GET',
+      // The secret first: the 1 KB cap would cut a whole token short of what findLeaks sees.
+      problem: { detail: `echo ${stack.clientSecret} ${stack.idp.issuedTokens().at(-1) ?? ''}` },
+    });
     await call('POST');
     stack.api.faults.next({ kind: 'status', status: 500, count: 4, method: 'GET' });
     await call('POST');
@@ -146,6 +159,14 @@ describe('no secret in any output', () => {
     assert.ok(
       seen.some((t) => t.includes('token acquired')),
       'the logs were captured',
+    );
+    assert.ok(
+      seen.some((t) => t.includes('grant admin consent')),
+      'the no-consent path was captured',
+    );
+    assert.ok(
+      seen.some((t) => t.includes('"code":"api"') && t.includes('The API said')),
+      "a stored record holds the API's problem details",
     );
     assert.deepEqual(findLeaks(seen, secrets), []);
   });

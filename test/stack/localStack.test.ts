@@ -14,7 +14,9 @@ import { startTestStack } from '../support/stackForTests.js';
 import type { LocalStack } from '../support/stackForTests.js';
 
 const SCOPE = 'api://todo-sync-local-api/.default';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TRACE_ID = /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/;
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+const READ_WRITE = ['ToDoList.Read.All', 'ToDoList.ReadWrite.All'];
 
 let stack: LocalStack;
 
@@ -39,13 +41,16 @@ async function freshToken(): Promise<string> {
 function call(
   method: string,
   token: string | undefined,
-  opts: { url?: string; data?: unknown } = {},
+  opts: { url?: string; data?: unknown; headers?: Record<string, string> } = {},
 ): Promise<AxiosResponse<unknown>> {
   return axios.request<unknown>({
     method,
     url: opts.url ?? stack.api.endpoint,
     data: opts.data,
-    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...opts.headers,
+    },
     validateStatus: () => true,
     // Keep the raw body: malformed-body faults must arrive as sent.
     transformResponse: (body: unknown) => body,
@@ -56,6 +61,25 @@ function call(
 function json(response: AxiosResponse<unknown>): unknown {
   assert.equal(typeof response.data, 'string');
   return JSON.parse(response.data as string);
+}
+
+/** Asserts an ASP.NET Core problem answer (RFC 9457 with a traceId) and returns its body. */
+function problemOf(response: AxiosResponse<unknown>, status: number): Record<string, unknown> {
+  assert.equal(response.status, status);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  const body = json(response) as Record<string, unknown>;
+  assert.equal(body.status, status);
+  assert.equal(typeof body.title, 'string');
+  assert.match(String(body.traceId), TRACE_ID);
+  return body;
+}
+
+/** Asserts an answer with an empty body and no challenge or request id of the API's own. */
+function assertEmpty(response: AxiosResponse<unknown>, status: number): void {
+  assert.equal(response.status, status);
+  assert.equal(response.data, '');
+  assert.equal(response.headers['content-length'], '0');
+  assert.equal(response.headers['x-ms-request-id'], undefined);
 }
 
 void describe('the local stack', () => {
@@ -110,7 +134,7 @@ void describe('the local stack', () => {
     const claims = decodeJwt(first.accessToken);
     assert.equal(claims.iss, stack.idp.issuer);
     assert.equal(claims.aud, 'api://todo-sync-local-api');
-    assert.deepEqual(claims.roles, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
+    assert.deepEqual(claims.roles, READ_WRITE);
     assert.equal(claims.idtyp, 'app');
     assert.equal(claims.tid, stack.idp.tenantId);
     assert.equal(claims.azp, stack.clientId);
@@ -168,11 +192,12 @@ void describe('the local stack', () => {
     assert.ok(await freshToken());
   });
 
-  void it('the API returns the seeded todos for a valid token, with a request id', async () => {
+  void it('the API returns the seeded todos for a valid token, with integer ids and no request id', async () => {
     const token = await freshToken();
     const response = await call('GET', token);
     assert.equal(response.status, 200);
-    assert.match(String(response.headers['x-ms-request-id']), UUID);
+    // Microsoft's ToDoListAPI sends no x-ms-request-id: the client's own id names the call.
+    assert.equal(response.headers['x-ms-request-id'], undefined);
     const todos = json(response) as { id: number; owner: string; description: string }[];
     assert.deepEqual(
       todos.map((t) => t.id),
@@ -184,11 +209,10 @@ void describe('the local stack', () => {
     assert.equal(last.authorization, `Bearer ${token}`);
   });
 
-  void it('no token, a forged token and a token without a read role are refused', async () => {
+  void it('no token and a forged token are 401 with an empty body, as the JWT bearer handler answers', async () => {
     const noToken = await call('GET', undefined);
-    assert.equal(noToken.status, 401);
-    assert.match(String(noToken.headers['www-authenticate']), /^Bearer error="invalid_token"/);
-    assert.match(String(noToken.headers['x-ms-request-id']), UUID);
+    assertEmpty(noToken, 401);
+    assert.equal(noToken.headers['www-authenticate'], 'Bearer');
 
     // Same claims and kid as a real token, signed by a key the IdP never published.
     const real = await freshToken();
@@ -197,44 +221,112 @@ void describe('the local stack', () => {
       .setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(real).kid ?? 'kid' })
       .sign(privateKey);
     const forgedResponse = await call('GET', forged);
-    assert.equal(forgedResponse.status, 401);
-    assert.match(String(forgedResponse.headers['www-authenticate']), /invalid_token/);
+    assertEmpty(forgedResponse, 401);
+    assert.match(
+      String(forgedResponse.headers['www-authenticate']),
+      /^Bearer error="invalid_token", error_description="/,
+    );
+  });
 
+  void it('a token with neither roles nor scp (no admin consent) is 401 invalid_token without a description', async () => {
+    stack.idp.setRoles(stack.clientId, []);
+    try {
+      const token = await freshToken();
+      const claims = decodeJwt(token);
+      assert.ok(!('roles' in claims), 'Entra leaves roles out when none is granted');
+      assert.ok(!('scp' in claims));
+      for (const [method, data] of [
+        ['GET', undefined],
+        ['POST', { description: 'x' }],
+      ] as const) {
+        const response = await call(method, token, { data });
+        assertEmpty(response, 401);
+        assert.equal(response.headers['www-authenticate'], 'Bearer error="invalid_token"');
+      }
+    } finally {
+      stack.idp.setRoles(stack.clientId, READ_WRITE);
+    }
+  });
+
+  void it('roles that do not fit the call are 403 with an empty body and no challenge', async () => {
     stack.idp.setRoles(stack.clientId, ['Some.Other.Role']);
     try {
       const noRole = await call('GET', await freshToken());
-      assert.equal(noRole.status, 403);
-      assert.equal(typeof (json(noRole) as { error: unknown }).error, 'string');
+      assertEmpty(noRole, 403);
+      assert.equal(noRole.headers['www-authenticate'], undefined);
 
       stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All']);
       const readOnly = await freshToken();
       assert.equal((await call('GET', readOnly)).status, 200);
-      assert.equal((await call('POST', readOnly, { data: { description: 'x' } })).status, 403);
+      const write = await call('POST', readOnly, { data: { description: 'x' } });
+      assertEmpty(write, 403);
+      assert.equal(write.headers['www-authenticate'], undefined);
     } finally {
-      stack.idp.setRoles(stack.clientId, ['ToDoList.Read.All', 'ToDoList.ReadWrite.All']);
+      stack.idp.setRoles(stack.clientId, READ_WRITE);
     }
   });
 
-  void it('create, read, replace and delete one todo', async () => {
+  void it('create, read, replace and delete one todo; an app posting no owner gets the empty GUID', async () => {
     const token = await freshToken();
     const created = await call('POST', token, { data: { description: 'Water the plants' } });
     assert.equal(created.status, 201);
     const todo = json(created) as { id: number; owner: string; description: string };
     assert.equal(todo.description, 'Water the plants');
-    assert.equal(todo.owner, stack.clientId, 'owner defaults to the caller (azp)');
+    assert.equal(typeof todo.id, 'number');
+    assert.equal(todo.owner, EMPTY_GUID, 'an app token posting no owner stores the empty GUID');
     const url = `${stack.api.endpoint}/${todo.id}`;
+    assert.equal(created.headers.location, `/api/todolist/${todo.id}`);
 
     assert.deepEqual(json(await call('GET', token, { url })), todo);
     const replaced = await call('PUT', token, { url, data: { description: 'Water the cactus' } });
     assert.equal(replaced.status, 200);
     assert.equal((json(replaced) as { description: string }).description, 'Water the cactus');
-    assert.equal((await call('DELETE', token, { url })).status, 204);
-    assert.equal((await call('GET', token, { url })).status, 404);
-    assert.equal((await call('DELETE', token, { url })).status, 404);
+    assertEmpty(await call('DELETE', token, { url }), 200);
+    problemOf(await call('GET', token, { url }), 404);
+    problemOf(await call('DELETE', token, { url }), 404);
     assert.ok(!stack.api.todos().some((t) => t.id === todo.id));
 
+    // An owner given as a GUID is kept, in the lower case .NET writes it in.
+    const owner = '3F2B8C1E-9A4D-4E6B-8C7F-1D2E3A4B5C6D';
+    const owned = await call('POST', token, { data: { description: 'Owned', owner } });
+    assert.equal(owned.status, 201);
+    assert.equal((json(owned) as { owner: string }).owner, owner.toLowerCase());
+
     const huge = await call('POST', token, { data: { description: 'x'.repeat(1024 * 1024 + 1) } });
-    assert.equal(huge.status, 413);
+    assertEmpty(huge, 413);
+  });
+
+  void it('errors are application/problem+json with a traceId: 400 for a non-GUID owner, 404, 415', async () => {
+    const token = await freshToken();
+    const before = stack.api.todos().length;
+
+    const badOwner = problemOf(
+      await call('POST', token, { data: { description: 'x', owner: 'not-a-guid' } }),
+      400,
+    );
+    assert.equal(badOwner.title, 'One or more validation errors occurred.');
+    const errors = badOwner.errors as Record<string, string[]>;
+    assert.deepEqual(Object.keys(errors), ['$.owner']);
+    assert.match(errors['$.owner']?.[0] ?? '', /could not be converted to System\.Guid/);
+    const numericOwner = problemOf(
+      await call('POST', token, { data: { description: 'x', owner: 42 } }),
+      400,
+    );
+    assert.ok('$.owner' in (numericOwner.errors as object));
+    assert.equal(stack.api.todos().length, before, 'nothing is stored from a refused POST');
+
+    const missingResponse = await call('GET', token, { url: `${stack.api.endpoint}/999` });
+    assert.equal(problemOf(missingResponse, 404).title, 'Not Found');
+    assert.equal(missingResponse.headers['x-ms-request-id'], undefined);
+
+    const plainText = problemOf(
+      await call('POST', token, {
+        data: '{"description":"x"}',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+    );
+    assert.equal(plainText.title, 'Unsupported Media Type');
   });
 
   void it('fault switches: throttle, status, malformed, unauthorized once, reset, slow', async () => {
@@ -250,6 +342,12 @@ void describe('the local stack', () => {
     assert.equal((await call('GET', token)).status, 503);
     assert.equal((await call('GET', token)).status, 200);
 
+    // A status fault answers as ASP.NET Core would; `problem` adds members.
+    stack.api.faults.next({ kind: 'status', status: 409, problem: { detail: 'injected' } });
+    const conflict = problemOf(await call('GET', token), 409);
+    assert.equal(conflict.title, 'Conflict');
+    assert.equal(conflict.detail, 'injected');
+
     stack.api.faults.next({ kind: 'malformed' });
     const malformed = await call('GET', token);
     assert.equal(malformed.status, 200);
@@ -257,7 +355,7 @@ void describe('the local stack', () => {
 
     stack.api.faults.next({ kind: 'unauthorized' });
     const rejected = await call('GET', token);
-    assert.equal(rejected.status, 401);
+    assertEmpty(rejected, 401);
     assert.match(String(rejected.headers['www-authenticate']), /invalid_token/);
     assert.equal((await call('GET', token)).status, 200);
 

@@ -27,10 +27,21 @@ function findTestFiles(dir: string): string[] {
 /** Test files (relative to dist/test) that run a second time against the deploy package. */
 const BUNDLE_PASS = ['integration/handlers.test.js', 'integration/registrations.test.js'];
 
+/**
+ * A hang fails instead of stalling `npm test`. Node 20 and 22 apply --test-timeout to each test
+ * file as a whole (the runner then cancels the file and ends its process; newer Node applies it
+ * to each test as well), so the value must exceed the slowest file: about 10 s here, 20 s on this
+ * 2-core machine under load (the no-leak and credential-mode files). It also exceeds the longest
+ * wait the product may legitimately make, the API client's 4 attempts of 15 s plus 30 s of
+ * backoff (90 s), which no test sits through. Two minutes is reached only by a hang.
+ */
+const TEST_TIMEOUT_MS = 120_000;
+
 let running: ChildProcess | undefined;
 
 function runNodeTest(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  const args = ['--test', '--test-reporter=spec', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env,
   });

@@ -53,13 +53,32 @@ describe('certificate material from Key Vault', () => {
   it('never puts key material into its error messages', async () => {
     const a = await createDaemonCertificate();
     const b = await createDaemonCertificate();
-    try {
-      fromPem(`${a.keyPem}\n${b.certPem}`);
-      assert.fail('expected an error');
-    } catch (err) {
-      assert.ok(err instanceof Error);
-      assert.ok(!err.message.includes('PRIVATE KEY'));
-      assert.ok(!err.message.includes(a.keyPem.split('\n')[1] ?? 'x'));
+    const keyLines = a.keyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+    // The key with half of its body gone: PEM armour intact, DER truncated.
+    const truncatedKey = a.keyPem.replace(keyLines.slice(keyLines.length / 2).join('\n'), '');
+    // Every way a PEM that holds this key can be refused, with the reason it is refused for.
+    const refused: [string, RegExp][] = [
+      [`${a.keyPem}\n${b.certPem}`, /^no certificate matches the private key$/],
+      [a.keyPem, /^no certificate found beside the key$/],
+      [
+        `${a.keyPem}\n${b.certPem.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!')}`,
+        /^a certificate could not be parsed$/,
+      ],
+      [`${truncatedKey}\n${a.certPem}`, /^the private key could not be parsed$/],
+    ];
+    for (const [pem, reason] of refused) {
+      assert.throws(
+        () => fromPem(pem),
+        (err: unknown) => {
+          assert.ok(err instanceof CertificateMaterialError, String(err));
+          assert.match(err.message, reason);
+          assert.ok(!err.message.includes('PRIVATE KEY'), reason.source);
+          for (const line of keyLines) assert.ok(!err.message.includes(line), reason.source);
+          assert.equal(err.cause, undefined, `${reason.source}: the parser's error is not kept`);
+          return true;
+        },
+        reason.source,
+      );
     }
   });
 });

@@ -55,4 +55,39 @@ describe('problemResponse', () => {
     assert.match(detail, /expires by itself within 60 s/);
     assert.doesNotMatch(detail, /when it has finished/);
   });
+
+  // What an SDK or a misbehaving API might put into one of our errors' messages.
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJyb2xlcyI6W119.c2lnbmF0dXJlLXZhbHVl';
+  const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq';
+  const SIG = 'c2FzLXNpZ25hdHVyZS12YWx1ZQ%3D%3D';
+  const SETTING_SECRET = 'client-secret-value-7Qx';
+  const secretMessages: [string, unknown, string][] = [
+    ['a JWT', new ApiError(`echoed ${JWT}`, { method: 'GET', url: 'https://a' }), JWT],
+    ['a bearer token', new AuthError('header Bearer opaque.token-value_1'), 'opaque.token-value_1'],
+    [
+      'a storage account key',
+      new StorageError(`AccountName=devstoreaccount1;AccountKey=${ACCOUNT_KEY};`),
+      ACCOUNT_KEY,
+    ],
+    ['a SAS signature', new StorageError(`https://x.blob/c?sv=2024&sig=${SIG}`), SIG],
+    [
+      "a setting's secret value",
+      new VaultError(`vault said ${SETTING_SECRET}`, { vaultUrl: 'https://v', item: 'x' }),
+      SETTING_SECRET,
+    ],
+  ];
+  for (const [what, error, secret] of secretMessages) {
+    it(`redacts ${what} in the detail`, () => {
+      const redactor = new Redactor([SETTING_SECRET]);
+      const body = JSON.parse(bodyText(problemResponse(error, 'inv-2', redactor))) as {
+        detail: string;
+      };
+      assert.ok(!body.detail.includes(secret), body.detail);
+      assert.match(body.detail, /\[REDACTED[^\]]*\]/);
+      // The words before the secret are still there.
+      const message = (error as Error).message;
+      const before = message.slice(0, message.indexOf(secret));
+      assert.ok(body.detail.startsWith(`${before}[REDACTED`), body.detail);
+    });
+  }
 });
