@@ -1,8 +1,7 @@
-import { loadConfig, type SettingsSource } from '../config/loadConfig.js';
+import type { SettingsSource } from '../config/loadConfig.js';
 import { TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
 import { processRedactor } from '../logging/redact.js';
-import { createRuntime } from '../runtime/createRuntime.js';
 import { mergeSettings, readLocalSettings } from './localSettings.js';
 import { parseCliArgs, USAGE } from './parseCliArgs.js';
 
@@ -26,7 +25,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const local = await readLocalSettings(io.cwd);
+    // Each step loads what it needs when it gets there (in the bundled bin, chunks): --help and
+    // bad arguments load nothing more, a bad setting only the config's parser, and MSAL and
+    // axios (the runtime) load once the settings are known to be good.
+    const [{ loadConfig }, local] = await Promise.all([
+      import('../config/loadConfig.js'),
+      readLocalSettings(io.cwd),
+    ]);
     const caFile = local.NODE_EXTRA_CA_CERTS;
     if (caFile && io.env.NODE_EXTRA_CA_CERTS !== caFile) {
       io.stderr(
@@ -34,6 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
     }
     const config = loadConfig(mergeSettings(local, io.env));
+    const { createRuntime } = await import('../runtime/createRuntime.js');
     const runtime = createRuntime(config, {
       logger: createStderrLogger(command.verbose ? 'info' : 'warn'),
     });
