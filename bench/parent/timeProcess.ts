@@ -1,22 +1,24 @@
 // Runs a Node program as a user's shell would, a new process, and measures the whole of it: the
-// wall time from spawning it to its exit, and its peak resident set size, which the preloaded
-// probe/reportPeakRss.cjs reports on a pipe as it exits (the same preload for every program).
+// wall time from spawning it to its exit, and its peak resident set size and CPU time, which the
+// preloaded probe/reportProcessUsage.cjs reports on a pipe as it exits (the same for every program).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
-const PEAK_RSS_PRELOAD = join(
+const USAGE_PRELOAD = join(
   dirname(fileURLToPath(import.meta.url)),
   '..',
   'probe',
-  'reportPeakRss.cjs',
+  'reportProcessUsage.cjs',
 );
 
 export interface ProcessRun {
   /** From spawn to exit. */
   readonly wallMs: number;
   readonly peakRssBytes: number;
+  /** User and system CPU time of the process (all its threads). */
+  readonly cpuMs: number;
   readonly stdout: string;
 }
 
@@ -27,7 +29,7 @@ export function timeProcess(
   options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number },
 ): Promise<ProcessRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', PEAK_RSS_PRELOAD, script, ...args], {
+  const child = spawn(process.execPath, ['--require', USAGE_PRELOAD, script, ...args], {
     env: options.env,
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -54,10 +56,10 @@ export function timeProcess(
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      void outputs.then(([stdout, stderr, rss]) => {
-        const peakRssBytes = Number(rss);
-        if (code === 0 && Number.isFinite(peakRssBytes) && peakRssBytes > 0) {
-          resolve({ wallMs, peakRssBytes, stdout });
+      void outputs.then(([stdout, stderr, report]) => {
+        const [peakRssBytes, cpuMicros] = report.split(' ').map(Number);
+        if (code === 0 && peakRssBytes && cpuMicros) {
+          resolve({ wallMs, peakRssBytes, cpuMs: cpuMicros / 1000, stdout });
         } else {
           const how = signal ? `was killed (${signal})` : `exited with ${code ?? '?'}`;
           reject(new Error(`${script} ${args.join(' ')} ${how}:\n${stderr.slice(-4000)}`));
