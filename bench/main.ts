@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { buildDeployPackage } from '../scripts/package/buildDeployPackage.js';
+import { cliSteps, readCliMetafile } from '../scripts/package/bundleCli.js';
 import { REPO_ROOT } from '../scripts/package/paths.js';
 import { startLocalStack, type LocalStack } from '../stack/localStack.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from '../stack/tls.js';
@@ -13,6 +14,7 @@ import { startCountingProxy, type CountingProxy } from '../stack/countingProxy.j
 import { describeMachine } from './report/machine.js';
 import { renderTable } from './report/renderTable.js';
 import type { Row } from './report/row.js';
+import { cliCommands } from './scenarios/cliCommands.js';
 import { coldStart } from './scenarios/coldStart.js';
 import { concurrentPosts } from './scenarios/concurrentPosts.js';
 import { deploySize } from './scenarios/deploySize.js';
@@ -35,6 +37,8 @@ const PLAN = {
   scalingSizes: [1_000, 10_000, 100_000],
   scalingPairs: 5,
   memoryTodos: 100_000,
+  cliPairs: 11,
+  cliSyncPairs: 9,
 };
 
 function progress(line: string): void {
@@ -80,6 +84,11 @@ async function main(): Promise<void> {
     ],
     ['memory', 'peak memory', async (b) => [await peakMemory(b, PLAN.memoryTodos)]],
     ['scaling', 'scaling', (b) => scaling(b, PLAN.scalingSizes, PLAN.scalingPairs)],
+    [
+      'cli',
+      'CLI commands',
+      (b) => cliCommands(b, { pairs: PLAN.cliPairs, syncPairs: PLAN.cliSyncPairs }, workDir),
+    ],
   ];
   let stack: LocalStack | undefined;
   let proxy: CountingProxy | undefined;
@@ -117,6 +126,10 @@ async function main(): Promise<void> {
     `Evaluated at start (bundle): ${shape.startPackages.join(', ')}.`,
     '',
     `Loaded on first use only: ${shape.lazyPackages.join(', ')}.`,
+    '',
+    `CLI bundle (dist/bin), evaluated by ${cliSteps(await readCliMetafile())
+      .map((s) => `${s.step}: ${s.files.length} files, ${(s.bytes / 1024).toFixed(0)} KB`)
+      .join('; ')}.`,
     '',
   ].join('\n');
   if (only.length === 0) {

@@ -6,12 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliBundlePaths } from '../scripts/package/paths.js';
 import { startLocalStack, type LocalStack, type StackCredential } from './localStack.js';
 import { REPO_ROOT } from './paths.js';
 import { runNodeScript, type ScriptRun } from './runNodeScript.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
 
-const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** `todo-sync` as package.json `bin` names it (the bundle `npm run build` makes). */
+const CLI = cliBundlePaths(REPO_ROOT).bin;
 const INVOCATIONS = join(REPO_ROOT, 'dist', 'stack', 'demoInvocations.js');
 
 function fail(step: string, result: ScriptRun): never {

@@ -11,10 +11,15 @@ export interface ScriptRun {
 export function runNodeScript(
   script: string,
   args: readonly string[],
-  options: { env: Record<string, string | undefined>; cwd: string },
+  options: {
+    env: Record<string, string | undefined>;
+    cwd: string;
+    /** Node's own options, before the script (e.g. `--enable-source-maps`). */
+    nodeOptions?: readonly string[];
+  },
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeOptions ?? []), script, ...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,21 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { assertLean, duplicateProblems, lazyOnlyProblems } from './bundleChecks.js';
 import { bundleFunctions } from './bundleFunctions.js';
 import { inspectBundle, type BundleShape } from './inspectBundle.js';
 import { DEPLOY_MAIN, packagePaths, REPO_ROOT, type PackagePaths } from './paths.js';
 import { writeDeployFiles } from './writeDeployFiles.js';
 import { zipDirectory } from './zipDirectory.js';
-
-/** Packages that must never be evaluated at start: each serves only some configurations. */
-export const LAZY_ONLY = [
-  '@azure/storage-blob',
-  '@azure/identity',
-  '@azure/keyvault-secrets',
-  'node-forge',
-];
-
-/** Packages of which the bundle must hold exactly one copy (two MSALs, two token caches). */
-export const SINGLE_COPY = ['@azure/msal-node', '@azure/msal-common'];
 
 export interface DeployPackage {
   readonly paths: PackagePaths;
@@ -39,18 +29,10 @@ export async function buildDeployPackage(repoRoot = REPO_ROOT): Promise<DeployPa
   const entry = relative(repoRoot, join(paths.appDir, DEPLOY_MAIN)).split('\\').join('/');
   const shape = inspectBundle(metafile, entry);
 
-  const problems: string[] = [];
-  for (const name of LAZY_ONLY.filter((n) => shape.startPackages.includes(n))) {
-    problems.push(`${name} is evaluated at start: import it dynamically where it is used`);
-  }
-  for (const name of SINGLE_COPY) {
-    const dirs = shape.copies.get(name) ?? [];
-    if (dirs.length > 1)
-      problems.push(`${name} is bundled ${dirs.length} times: ${dirs.join(', ')}`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`The bundle is not lean:\n  - ${problems.join('\n  - ')}`);
-  }
+  assertLean([
+    ...lazyOnlyProblems(shape.startPackages, 'at start'),
+    ...duplicateProblems(shape.copies),
+  ]);
 
   await writeDeployFiles(repoRoot, paths.appDir);
   const zipBytes = await zipDirectory(paths.appDir, paths.zipFile);

@@ -1,6 +1,8 @@
 // Where `npm run package` writes: under .local/ (git-ignored), never into dist/, which is
-// what `npm run build` and `func start` in a clone use.
-import { dirname, join } from 'node:path';
+// what `npm run build` and `func start` in a clone use; and where `npm run build` puts the CLI
+// bundle (the folder package.json `bin` names, in dist/).
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: this file runs as dist/scripts/package/paths.js. */
@@ -28,4 +30,27 @@ export function packagePaths(repoRoot = REPO_ROOT): PackagePaths {
     zipFile: join(root, 'todo-sync.zip'),
     metafile: join(root, 'metafile.json'),
   };
+}
+
+/** The command's name, the key of package.json `bin`. */
+export const CLI_NAME = 'todo-sync';
+
+export interface CliBundlePaths {
+  /** The bin, as package.json `bin` names it (dist/bin/todo-sync.js). */
+  readonly bin: string;
+  /** Its folder: the bin, chunks/, .map files, metafile.json. */
+  readonly outDir: string;
+  /** esbuild's record of what went into each file. */
+  readonly metafile: string;
+}
+
+/** Where `npm run build` puts the CLI bundle: wherever package.json `bin` points. */
+export function cliBundlePaths(repoRoot = REPO_ROOT): CliBundlePaths {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    bin?: Record<string, string>;
+  };
+  const binPath = manifest.bin?.[CLI_NAME];
+  if (!binPath?.endsWith('.js')) throw new Error(`package.json bin.${CLI_NAME} is not a .js file`);
+  const bin = resolve(repoRoot, binPath);
+  return { bin, outDir: dirname(bin), metafile: join(dirname(bin), 'metafile.json') };
 }

@@ -1,9 +1,8 @@
-import { loadConfig, secretSettingValues, type SettingsSource } from '../config/loadConfig.js';
+import type { SettingsSource } from '../config/loadConfig.js';
 import { boundedSignal } from '../core/boundedSignal.js';
 import { RunTimeoutError, TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
 import { Redactor } from '../logging/redact.js';
-import { createRuntime } from '../runtime/createRuntime.js';
 import { mergeSettings, readLocalSettings } from './localSettings.js';
 import { parseCliArgs, USAGE } from './parseCliArgs.js';
 
@@ -29,7 +28,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const local = await readLocalSettings(io.cwd);
+    // Each step loads what it needs when it gets there (in the bundled bin, chunks): --help and
+    // bad arguments load nothing more, a bad setting only the config's parser, and MSAL and
+    // axios (the runtime) load once the settings are known to be good.
+    const [{ loadConfig, secretSettingValues }, local] = await Promise.all([
+      import('../config/loadConfig.js'),
+      readLocalSettings(io.cwd),
+    ]);
     const caFile = local.NODE_EXTRA_CA_CERTS;
     if (caFile && io.env.NODE_EXTRA_CA_CERTS !== caFile) {
       io.stderr(
@@ -39,6 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const settings = mergeSettings(local, io.env);
     redactor = new Redactor(secretSettingValues(settings));
     const config = loadConfig(settings, { needs: command.op === 'sync' ? ['storage'] : [] });
+    const { createRuntime } = await import('../runtime/createRuntime.js');
     const runtime = createRuntime(config, {
       logger: createStderrLogger(command.verbose ? 'info' : 'warn', redactor),
       redactor,

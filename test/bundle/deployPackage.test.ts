@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
-import { LAZY_ONLY, SINGLE_COPY } from '../../scripts/package/buildDeployPackage.js';
+import { LAZY_ONLY, SINGLE_COPY } from '../../scripts/package/bundleChecks.js';
 import { HOST_PROVIDED } from '../../scripts/package/bundleFunctions.js';
 import { inspectBundle } from '../../scripts/package/inspectBundle.js';
 import { mapStackTrace } from '../../scripts/package/mapStackTrace.js';

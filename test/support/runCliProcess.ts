@@ -1,21 +1,24 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { cliBundlePaths } from '../../scripts/package/paths.js';
 import { runNodeScript, type ScriptRun } from '../../stack/runNodeScript.js';
 
-/** The compiled CLI, as `npm run build` leaves it and package.json `bin` names it. */
-export const CLI_PATH = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'src',
-  'cli',
-  'main.js',
-);
+/** The command as package.json `bin` names it: the bundle `npm run build` leaves in dist/bin. */
+export const CLI_PATH = cliBundlePaths().bin;
 
-/** Runs the CLI in its own process, as a user would, with the given settings in its environment. */
+/**
+ * Runs the CLI in its own process, as a user would, with the given settings in its environment
+ * (and `nodeOptions` before the script, e.g. a preload).
+ */
 export function runCliProcess(
   args: readonly string[],
-  options: { env: Record<string, string | undefined>; cwd: string },
+  options: {
+    env: Record<string, string | undefined>;
+    cwd: string;
+    nodeOptions?: readonly string[];
+  },
 ): Promise<ScriptRun> {
+  if (!existsSync(CLI_PATH)) {
+    throw new Error(`${CLI_PATH} is missing: run npm run build (npm test does)`);
+  }
   return runNodeScript(CLI_PATH, args, options);
 }

@@ -1,0 +1,34 @@
+// The checks both bundles pass while they are built: what only some configurations use stays
+// out of what a start evaluates, and MSAL is bundled once.
+
+/** Packages that must never be evaluated at start: each serves only some configurations. */
+export const LAZY_ONLY = [
+  '@azure/storage-blob',
+  '@azure/identity',
+  '@azure/keyvault-secrets',
+  'node-forge',
+];
+
+/** Packages of which the bundle must hold exactly one copy (two MSALs, two token caches). */
+export const SINGLE_COPY = ['@azure/msal-node', '@azure/msal-common'];
+
+/** A problem for each lazy-only package among `packages`, those evaluated `when`. */
+export function lazyOnlyProblems(packages: readonly string[], when: string): string[] {
+  return LAZY_ONLY.filter((name) => packages.includes(name)).map(
+    (name) => `${name} is evaluated ${when}: import it dynamically where it is used`,
+  );
+}
+
+/** A problem for each single-copy package bundled from more than one folder. */
+export function duplicateProblems(copies: ReadonlyMap<string, readonly string[]>): string[] {
+  return SINGLE_COPY.flatMap((name) => {
+    const dirs = copies.get(name) ?? [];
+    return dirs.length > 1 ? [`${name} is bundled ${dirs.length} times: ${dirs.join(', ')}`] : [];
+  });
+}
+
+export function assertLean(problems: readonly string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`The bundle is not lean:\n  - ${problems.join('\n  - ')}`);
+  }
+}
