@@ -4,7 +4,7 @@
 
 targetScope = 'subscription'
 
-import { credentialModeType } from 'modules/types.bicep'
+import { credentialModeType, staleAfterType } from 'modules/types.bicep'
 
 @description('Name of the azd environment; part of every resource name.')
 @minLength(1)
@@ -83,6 +83,12 @@ param maximumInstanceCount int = 40
 @description('Private networking: a virtual network with the function app\'s VNet integration, private endpoints and private DNS zones for the storage account\'s blob service and the Key Vault, whose public network access is then disabled. Off (default): both keep public endpoints, guarded by Entra ID auth and RBAC only.')
 param vnetEnabled bool = false
 
+@description('How long without a successful sync before the freshness alert fires and GET /api/health answers 503: at least twice the interval of syncSchedule (PT30M for every 15 minutes).')
+param staleAfter staleAfterType = 'PT30M'
+
+@description('Email address for the freshness alert (no successful sync within staleAfter). Empty: the action group is created without a receiver.')
+param alertEmail string = ''
+
 @description('Days a deleted vault or credential stays recoverable; purge protection is on, so the vault name stays taken that long after a delete.')
 @minValue(7)
 @maxValue(90)
@@ -108,7 +114,23 @@ var names = {
   plan: 'plan-${resourceToken}'
   functionApp: 'func-${resourceToken}'
   virtualNetwork: 'vnet-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
+  freshnessAlert: 'alert-stale-${resourceToken}'
 }
+
+@description('staleAfter in seconds, for SYNC_STALE_AFTER_SECONDS: the app and the alert agree.')
+var staleAfterSeconds = {
+  PT30M: 1800
+  PT45M: 2700
+  PT1H: 3600
+  PT2H: 7200
+  PT3H: 10800
+  PT4H: 14400
+  PT5H: 18000
+  PT6H: 21600
+  P1D: 86400
+  P2D: 172800
+}[staleAfter]
 
 @description('Public network access of the storage account and the Key Vault: off when they have private endpoints.')
 var dataPublicNetworkAccess = vnetEnabled ? 'Disabled' : 'Enabled'
@@ -212,6 +234,7 @@ module functionApp 'modules/functionapp.bicep' = {
     apiEndpoint: apiEndpoint
     scopes: scopes
     syncSchedule: syncSchedule
+    staleAfterSeconds: staleAfterSeconds
     syncContainerName: syncContainerName
     credentialMode: credentialMode
     clientCertificateName: clientCertificateName
@@ -225,6 +248,22 @@ module functionApp 'modules/functionapp.bicep' = {
     identity
     storage
     keyVault
+  ]
+}
+
+module freshnessAlert 'modules/freshnessAlert.bicep' = {
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    appInsightsName: names.appInsights
+    actionGroupName: names.actionGroup
+    alertRuleName: names.freshnessAlert
+    staleAfter: staleAfter
+    alertEmail: alertEmail
+  }
+  dependsOn: [
+    monitoring
   ]
 }
 

@@ -64,6 +64,9 @@ param scopes string
 @description('SYNC_SCHEDULE: NCRONTAB schedule of the timer trigger.')
 param syncSchedule string
 
+@description('SYNC_STALE_AFTER_SECONDS: GET /api/health answers 503 past this age of the last success (the freshness alert\'s window).')
+param staleAfterSeconds int
+
 @description('SYNC_CONTAINER: blob container for snapshots, run records and the sync lock.')
 param syncContainerName string
 
@@ -238,6 +241,10 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'SYNC_SCHEDULE'
           value: syncSchedule
+        }
+        {
+          name: 'SYNC_STALE_AFTER_SECONDS'
+          value: string(staleAfterSeconds)
         }
         {
           name: 'SYNC_CONTAINER'

@@ -787,6 +787,8 @@ const TYPE = {
   dnsZoneGroup: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
   dnsZone: 'Microsoft.Network/privateDnsZones',
   dnsZoneLink: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+  alertRule: 'Microsoft.Insights/scheduledQueryRules',
+  actionGroup: 'Microsoft.Insights/actionGroups',
 } as const;
 
 interface Resource {
@@ -1326,6 +1328,82 @@ function checkHostStorage(model: Model): string[] {
 }
 
 /** The private endpoints vnetEnabled adds, with the DNS zone each must resolve through. */
+/** The staleness thresholds main.bicep accepts, with their seconds. */
+const STALE_AFTER_SECONDS: Readonly<Record<string, number>> = {
+  PT30M: 1800,
+  PT2H: 7200,
+  P1D: 86400,
+};
+
+/**
+ * The freshness alert: a log alert on the function app's Application Insights that fires when no
+ * "sync succeeded" line was logged within the staleness window, notifying the action group (with
+ * the email receiver when one is given), and the app's own threshold (SYNC_STALE_AFTER_SECONDS)
+ * equal to that window. Also the telemetry settings the app needs to log there at all.
+ */
+function checkFreshnessAlert(
+  model: Model,
+  expected: { staleAfter: string; alertEmail: string },
+): string[] {
+  const problems: string[] = [];
+  const appInsights = single(model, TYPE.appInsights).name;
+  const rule = single(model, TYPE.alertRule);
+  const group = single(model, TYPE.actionGroup);
+  const p = (...path: string[]) => at(rule.body, 'properties', ...path);
+  if (at(rule.body, 'kind') !== 'LogAlert') problems.push('the alert rule is not a LogAlert');
+  if (p('enabled') !== true) problems.push('the alert rule is not enabled');
+  const scopes = p('scopes');
+  if (!Array.isArray(scopes) || !scopes.some((s) => isTarget(s, TYPE.appInsights, appInsights))) {
+    problems.push(`the alert rule does not query ${appInsights}`);
+  }
+  if (p('windowSize') !== expected.staleAfter) {
+    problems.push(`the alert window is ${show(p('windowSize'))}, not ${expected.staleAfter}`);
+  }
+  const criteria = p('criteria', 'allOf');
+  const criterion = Array.isArray(criteria) ? criteria[0] : undefined;
+  const query = at(criterion, 'query');
+  if (typeof query !== 'string' || !/message startswith "sync succeeded"/.test(query)) {
+    problems.push(`the alert query does not look for successful syncs: ${show(query)}`);
+  } else if (!/summarize successes = count\(\)/.test(query)) {
+    problems.push('the alert query does not count successes (silence would not fire it)');
+  }
+  if (
+    at(criterion, 'operator') !== 'LessThan' ||
+    at(criterion, 'threshold') !== 1 ||
+    at(criterion, 'metricMeasureColumn') !== 'successes'
+  ) {
+    problems.push('the alert does not fire when there are fewer than 1 successes');
+  }
+  const groups = p('actions', 'actionGroups');
+  if (!Array.isArray(groups) || !groups.some((g) => isTarget(g, TYPE.actionGroup, group.name))) {
+    problems.push(`the alert rule does not notify the action group ${group.name}`);
+  }
+  const receivers = at(group.body, 'properties', 'emailReceivers');
+  const emails = Array.isArray(receivers) ? receivers.map((r) => at(r, 'emailAddress')) : [];
+  const wanted = expected.alertEmail === '' ? [] : [expected.alertEmail];
+  if (JSON.stringify(emails) !== JSON.stringify(wanted)) {
+    problems.push(`the action group's email receivers are ${show(emails.map((e) => e ?? null))}, not ${show(wanted)}`);
+  }
+  const settings = appSettings(single(model, TYPE.site));
+  const seconds = STALE_AFTER_SECONDS[expected.staleAfter];
+  if (settings.get('SYNC_STALE_AFTER_SECONDS') !== String(seconds)) {
+    problems.push(
+      `SYNC_STALE_AFTER_SECONDS is ${show(settings.get('SYNC_STALE_AFTER_SECONDS'))}, not the alert's ${String(seconds)}`,
+    );
+  }
+  for (const name of [
+    'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  ]) {
+    if (!settings.has(name)) problems.push(`telemetry setting ${name} is not set`);
+  }
+  const auth = settings.get('APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
+  if (!opaquesIn(auth).length && !(typeof auth === 'string' && /Authorization=AAD/.test(auth))) {
+    problems.push('APPLICATIONINSIGHTS_AUTHENTICATION_STRING does not select Entra ID (AAD)');
+  }
+  return problems;
+}
+
 const PRIVATE_ENDPOINTS = [
   { type: TYPE.storage, group: 'blob', zone: 'privatelink.blob.core.windows.net' },
   { type: TYPE.vault, group: 'vault', zone: 'privatelink.vaultcore.azure.net' },
@@ -1911,6 +1989,26 @@ void describe('infra/main.bicep', () => {
     }
   });
 
+  void test('alerts when no sync succeeded within staleAfter, with the app threshold and telemetry settings to match', (t) => {
+    const template = armTemplate(t);
+    if (!template) return;
+    assert.equal(
+      defaultOf(template, 'staleAfter'),
+      'PT30M',
+      'twice the default 15-minute schedule',
+    );
+    assert.equal(defaultOf(template, 'alertEmail'), '');
+    const byDefault = model(t);
+    if (!byDefault) return;
+    assert.deepEqual(checkFreshnessAlert(byDefault, { staleAfter: 'PT30M', alertEmail: '' }), []);
+    const custom = model(t, { staleAfter: 'PT2H', alertEmail: 'oncall@contoso.example' });
+    if (!custom) return;
+    assert.deepEqual(
+      checkFreshnessAlert(custom, { staleAfter: 'PT2H', alertEmail: 'oncall@contoso.example' }),
+      [],
+    );
+  });
+
   void test('vnetEnabled defaults to false: no network resources, public endpoints with Entra ID auth', (t) => {
     const template = armTemplate(t);
     if (!template) return;
@@ -2242,6 +2340,22 @@ void describe('infra/main.bicep', () => {
       assert.ok(Array.isArray(logs));
       for (const l of logs) if (isJsonObject(l)) l.enabled = false;
     });
+    const quiet = broken(TYPE.alertRule, (r) => {
+      const allOf = (props(r).criteria as { allOf: JsonObject[] }).allOf;
+      for (const c of allOf) c.operator = 'GreaterThan';
+    });
+    assert.match(
+      checkFreshnessAlert(quiet, { staleAfter: 'PT30M', alertEmail: '' }).join('\n'),
+      /fewer than 1 successes/,
+    );
+    assert.match(
+      checkFreshnessAlert(buildModel(template, BINDINGS), {
+        staleAfter: 'PT1H',
+        alertEmail: 'x@y.example',
+      }).join('\n'),
+      /alert window is "PT30M", not PT1H[\s\S]*email receivers/,
+    );
+
     const audit = checkAuditTrail(noAudit).join('\n');
     for (const category of [
       'AuditEvent',
