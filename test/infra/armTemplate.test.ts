@@ -1382,7 +1382,9 @@ function checkFreshnessAlert(
   const emails = Array.isArray(receivers) ? receivers.map((r) => at(r, 'emailAddress')) : [];
   const wanted = expected.alertEmail === '' ? [] : [expected.alertEmail];
   if (JSON.stringify(emails) !== JSON.stringify(wanted)) {
-    problems.push(`the action group's email receivers are ${show(emails.map((e) => e ?? null))}, not ${show(wanted)}`);
+    problems.push(
+      `the action group's email receivers are ${show(emails.map((e) => e ?? null))}, not ${show(wanted)}`,
+    );
   }
   const settings = appSettings(single(model, TYPE.site));
   const seconds = STALE_AFTER_SECONDS[expected.staleAfter];
