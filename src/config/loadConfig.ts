@@ -11,7 +11,7 @@ import type {
   StorageConfig,
 } from './appConfig.js';
 import { isLoopbackHost } from './loopback.js';
-import { scheduleIntervalMs } from './schedule.js';
+import { checkSchedule } from './schedule.js';
 import { SETTINGS, settingSpec, type SettingName, type SettingSpec } from './settings.js';
 
 /** Settings as they arrive: environment variables or local.settings.json `Values`. */
@@ -437,7 +437,7 @@ function parseFreshness(env: SettingsSource, ctx: Payload): FreshnessConfig {
   const schedule = setting(env, 'SYNC_SCHEDULE');
   if (schedule !== undefined && !schedule.includes(PLACEHOLDER)) {
     try {
-      scheduleIntervalMs(schedule, new Date());
+      checkSchedule(schedule);
     } catch (err) {
       report(
         ctx,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { scheduleIntervalMs } from '../../src/config/schedule.js';
+import { scheduleIntervalMs, upcomingRuns } from '../../src/config/schedule.js';
 import { assessFreshness } from '../../src/core/freshness.js';
 import type { RunRecord } from '../../src/core/syncRecords.js';
 
@@ -29,6 +29,22 @@ describe('scheduleIntervalMs (NCRONTAB, UTC)', () => {
   });
   it('is the longest gap of an irregular one: a weekday schedule spans the weekend', () => {
     assert.equal(scheduleIntervalMs('0 0 9 * * 1-5', from), 72 * HOUR);
+  });
+  it('reads the schedule in UTC whatever the process time zone (no DST gaps)', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      // Berlin moves to summer time on 2026-03-29: read in local time the runs would drift to
+      // 01:30Z, 01:00Z, 00:30Z; in UTC, as Flex Consumption runs them, they stay at 02:30Z.
+      const beforeDst = new Date('2026-03-27T12:00:00.000Z');
+      assert.deepEqual(
+        upcomingRuns('0 30 2 * * *', beforeDst, 3).map((d) => d.toISOString()),
+        ['2026-03-28T02:30:00.000Z', '2026-03-29T02:30:00.000Z', '2026-03-30T02:30:00.000Z'],
+      );
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
   it('says what is wrong with an expression', () => {
     assert.throws(() => scheduleIntervalMs('*/15 * * * *', from), /has 6 fields .* has 5/);
