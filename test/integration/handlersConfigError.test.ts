@@ -1,22 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { healthHandler } from '../../src/functions/health.js';
+import { syncTodosHandler } from '../../src/functions/syncTodos.js';
+import { syncTodosTimerHandler } from '../../src/functions/syncTodosTimer.js';
+import { createProcessRuntime } from '../../src/runtime/processRuntime.js';
 import { bodyText, newInvocation, syncRequest, timerInfo } from '../support/capture.js';
 
 const SECRET = 'config-error-secret-value-42';
 
 describe('function handlers with a bad configuration', () => {
-  it('answer 500 naming every setting at fault, storage included, with no secret; the timer fails', async () => {
-    Object.assign(process.env, {
-      CLIENT_ID: 'Enter_the_Application_Id_Here',
-      AUTHORITY: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
-      CLIENT_SECRET: SECRET,
-      API_ENDPOINT: 'http://api.contoso.com/api/todolist',
-      SCOPES: 'api://x',
-    });
+  // A process runtime of its own over these settings: no process.env to set before an import.
+  const processRuntime = createProcessRuntime({
+    CLIENT_ID: 'Enter_the_Application_Id_Here',
+    AUTHORITY: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
+    CLIENT_SECRET: SECRET,
+    API_ENDPOINT: 'http://api.contoso.com/api/todolist',
+    SCOPES: 'api://x',
     // The functions need storage: its absence is reported with the other problems, at once.
-    delete process.env.AzureWebJobsStorage;
-    const { syncTodos } = await import('../../src/functions/syncTodos.js');
-    const { syncTodosTimer } = await import('../../src/functions/syncTodosTimer.js');
+  });
+
+  it('answer 500 naming every setting at fault, storage included, with no secret; the timer fails', async () => {
+    const syncTodos = syncTodosHandler(() => processRuntime);
     const { context, lines } = newInvocation('syncTodos');
     const response = await syncTodos(syncRequest('POST'), context);
     assert.equal(response.status, 500);
@@ -28,9 +32,19 @@ describe('function handlers with a bad configuration', () => {
     assert.ok(!lines.join('\n').includes(SECRET));
     const timerRun = newInvocation('syncTodosTimer');
     await assert.rejects(
-      syncTodosTimer(timerInfo(true), timerRun.context),
+      syncTodosTimerHandler(() => processRuntime)(timerInfo(true), timerRun.context),
       /Invalid configuration/,
     );
     assert.ok(timerRun.lines.some((l) => l.includes('timer is past due')));
+  });
+
+  it('health answers the same 500, naming the settings', async () => {
+    const response = await healthHandler(() => processRuntime)(
+      syncRequest('GET'),
+      newInvocation('health').context,
+    );
+    assert.equal(response.status, 500);
+    assert.match(bodyText(response), /CLIENT_ID still holds a placeholder/);
+    assert.ok(!bodyText(response).includes(SECRET));
   });
 });
