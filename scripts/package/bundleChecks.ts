@@ -7,6 +7,16 @@ export const LAZY_ONLY = [
   '@azure/identity',
   '@azure/keyvault-secrets',
   'node-forge',
+  // Telemetry's SDK, exporters and instrumentations load only when an exporter is configured.
+  '@opentelemetry/sdk-trace-node',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/sdk-logs',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/exporter-logs-otlp-http',
+  '@azure/monitor-opentelemetry-exporter',
+  '@azure/functions-opentelemetry-instrumentation',
+  '@azure/opentelemetry-instrumentation-azure-sdk',
 ];
 
 /** Packages of which the bundle must hold exactly one copy (two MSALs, two token caches). */
