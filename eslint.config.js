@@ -18,7 +18,11 @@ function layer(folder, forbidden, why, { sdks = false } = {}) {
   ];
   if (sdks) {
     patterns.push({
-      regex: '^(@azure/|axios)',
+      // @opentelemetry/api is allowed: it is the vendor-neutral tracing and metrics API, a no-op
+      // until an SDK registers itself (src/telemetry does, in the hosts' entry), with no
+      // dependencies of its own. A span around a run belongs with the run; a port of our own
+      // would only re-declare startActiveSpan. The SDK packages stay out (the regex below).
+      regex: '^(@azure/|axios|@opentelemetry/(?!api$))',
       message: `src/${folder} is SDK-free: an SDK is used only behind a port, in its adapter.`,
     });
   }
@@ -91,6 +95,11 @@ export default tseslint.config(
   ),
   // Credential sources read the vault through its port (src/vault/secretVault.ts).
   layer('auth', [...HOSTS, 'runtime', 'api', 'store', 'sync'], 'an adapter serves a port.'),
+  layer(
+    'telemetry',
+    [...HOSTS, 'runtime', ...ADAPTERS, 'sync', 'config'],
+    'telemetry is set up before anything else runs; the adapters report to its instruments.',
+  ),
   layer('runtime', HOSTS, 'the runtime is built by the hosts, not the other way round.'),
   ...HOSTS.map((host) =>
     layer(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliBundlePaths } from '../scripts/package/paths.js';
 import { startLocalStack, type LocalStack, type StackCredential } from './localStack.js';
+import { renderTraceTree } from './otlpReceiver.js';
 import { REPO_ROOT } from './paths.js';
 import { runNodeScript, type ScriptRun } from './runNodeScript.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
@@ -74,14 +75,22 @@ async function main(): Promise<void> {
     out(JSON.stringify(JSON.parse(todos.stdout), null, 2));
     out();
 
-    const invocations = await runNodeScript(INVOCATIONS, [], { env, cwd: workDir });
+    // The functions export their telemetry to the stack's OTLP receiver.
+    const invocations = await runNodeScript(INVOCATIONS, [], {
+      env: { ...env, ...stack.otlp.settings },
+      cwd: workDir,
+    });
     if (invocations.code !== 0) fail('the function handlers', invocations);
     const result = JSON.parse(invocations.stdout) as {
-      http: { status: number; body: unknown; log: string[] };
-      timer: { error?: string; log: string[] };
+      http: { status: number; body: unknown; log: string[]; traceparent: string };
+      timer: { error?: string; log: string[]; traceparent: string };
     };
     out(`POST /api/sync (function syncTodos) -> ${String(result.http.status)}`);
     out(JSON.stringify(result.http.body, null, 2));
+    out();
+    out("Its trace (OpenTelemetry, as the stack's OTLP receiver got it):");
+    const traceId = result.http.traceparent.split('-')[1] ?? '';
+    for (const line of renderTraceTree(stack.otlp.spans(), traceId)) out(`  ${line}`);
     out();
     out('Timer run (function syncTodosTimer), its log:');
     for (const line of result.timer.log) out(`  ${line}`);

@@ -15,6 +15,7 @@ import {
   startManagedIdentityEndpoint,
 } from './managedIdentityEndpoint.js';
 import type { ManagedIdentityEndpoint, ManagedIdentityRequest } from './managedIdentityEndpoint.js';
+import { startOtlpReceiver, type OtlpReceiver } from './otlpReceiver.js';
 import { startTodoApi } from './todoApi.js';
 import type { TodoApi } from './todoApi.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
@@ -67,6 +68,11 @@ export interface LocalStack {
   api: TodoApi;
   azurite: Azurite;
   vault: KeyVault;
+  /**
+   * An OTLP/HTTP receiver (JSON). Not in `settings`: a product process exports to it only when
+   * given `otlp.settings` too.
+   */
+  otlp: OtlpReceiver;
   managedIdentity: LocalManagedIdentity;
   credential: StackCredential;
   clientId: string;
@@ -242,9 +248,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     SYNC_SCHEDULE: LOCAL_SYNC_SCHEDULE,
   };
 
+  const otlp = await startOtlpReceiver();
   let stopped: Promise<void> | undefined;
   return {
     ca,
+    otlp,
     idp: ready.idp,
     api: ready.api,
     azurite,
@@ -290,6 +298,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ready.mi.stop(),
         ready.idp.stop(),
         azurite.stop(),
+        otlp.stop(),
       ]).then(() => undefined);
       return stopped;
     },

@@ -13,16 +13,29 @@ export interface LoadedTarget {
   readonly registeredAtMs: number;
 }
 
-/** The files a package.json `main` names, as the host expands it: a file or `dir/*.js`. */
+/**
+ * The files a package.json `main` names, as the host expands it: a file, `dir/*.js`, or
+ * `dir/{a.js,sub/*.js}` (each alternative in turn, in the order given).
+ */
+function expandMain(root: string, main: string): string[] {
+  const braces = /^(.*?)\{([^}]*)\}$/.exec(main);
+  const patterns = braces
+    ? (braces[2] ?? '').split(',').map((alt) => `${braces[1] ?? ''}${alt}`)
+    : [main];
+  return patterns.flatMap((pattern) => {
+    const glob = /^(.*)\/\*\.js$/.exec(pattern);
+    if (!glob?.[1]) return [join(root, pattern)];
+    const dir = join(root, glob[1]);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .sort()
+      .map((f) => join(dir, f));
+  });
+}
+
 function entryFiles(root: string): string[] {
   const { main } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
-  const glob = /^(.*)\/\*\.js$/.exec(main);
-  if (!glob?.[1]) return [join(root, main)];
-  const dir = join(root, glob[1]);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .sort()
-    .map((f) => join(dir, f));
+  return expandMain(root, main);
 }
 
 /**

@@ -7,16 +7,28 @@ export const LAZY_ONLY = [
   '@azure/identity',
   '@azure/keyvault-secrets',
   'node-forge',
+  // Telemetry's SDK, exporters and instrumentations load only when an exporter is configured.
+  '@opentelemetry/sdk-trace-node',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/sdk-logs',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/exporter-logs-otlp-http',
+  '@azure/monitor-opentelemetry-exporter',
+  '@azure/opentelemetry-instrumentation-azure-sdk',
 ];
+
+/** Lazy-only too, in the deploy package only (the CLI has no Functions host to instrument). */
+export const FUNCTIONS_LAZY_ONLY = ['@azure/functions-opentelemetry-instrumentation'];
 
 /** Packages of which the bundle must hold exactly one copy (two MSALs, two token caches). */
 export const SINGLE_COPY = ['@azure/msal-node', '@azure/msal-common'];
 
 /** A problem for each lazy-only package among `packages`, those evaluated `when`. */
 export function lazyOnlyProblems(packages: readonly string[], when: string): string[] {
-  return LAZY_ONLY.filter((name) => packages.includes(name)).map(
-    (name) => `${name} is evaluated ${when}: import it dynamically where it is used`,
-  );
+  return [...LAZY_ONLY, ...FUNCTIONS_LAZY_ONLY]
+    .filter((name) => packages.includes(name))
+    .map((name) => `${name} is evaluated ${when}: import it dynamically where it is used`);
 }
 
 /** A problem for each single-copy package bundled from more than one folder. */

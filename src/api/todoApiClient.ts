@@ -19,6 +19,7 @@ import {
   toApiError,
   WRITE_PERMISSION,
 } from './apiErrors.js';
+import type { HttpMetrics } from '../telemetry/instruments.js';
 import { readPermissionClaims } from './permissionClaims.js';
 
 export interface TodoApiClientOptions {
@@ -35,6 +36,8 @@ export interface TodoApiClientOptions {
   readonly clock?: Clock;
   /** Scrubs what the API writes into its error answers: the runtime's redactor. */
   readonly redactor: Redactor;
+  /** Counts attempts and retries (default: nowhere). */
+  readonly metrics?: HttpMetrics;
 }
 
 /** Errors that prove the request never reached the API, so even a POST may be retried. */
@@ -72,6 +75,8 @@ export class TodoApiClient implements TodoApi {
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.http = createRetryingHttp({
       peer: 'API',
+      telemetryPeer: 'api',
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       policy: options.retry ?? DEFAULT_RETRY_POLICY,
       attemptTimeoutMs: options.timeoutMs ?? 15_000,
       isRetryable,

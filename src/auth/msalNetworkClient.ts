@@ -5,6 +5,7 @@ import { AuthError } from '../errors.js';
 import { createRetryingHttp, newCall, ATTEMPT_TIMEOUT_CODE } from '../http/retryingHttp.js';
 import type { RetryPolicy } from '../http/retryPolicy.js';
 import type { Logger } from '../logging/logger.js';
+import type { HttpMetrics } from '../telemetry/instruments.js';
 import { currentTokenCall } from './tokenCallContext.js';
 
 export interface MsalNetworkClientOptions {
@@ -12,6 +13,7 @@ export interface MsalNetworkClientOptions {
   readonly attemptTimeoutMs: number;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly metrics?: HttpMetrics;
 }
 
 /** Answers worth another try: the identity provider was busy or failing, not refusing us. */
@@ -34,6 +36,8 @@ function isTransientStatus(status: number): boolean {
 export function createMsalNetworkClient(options: MsalNetworkClientOptions): INetworkModule {
   const http = createRetryingHttp({
     peer: 'identity provider',
+    telemetryPeer: 'identity_provider',
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     policy: options.policy,
     attemptTimeoutMs: options.attemptTimeoutMs,
     logger: options.logger,

@@ -1,10 +1,13 @@
 import { ConfidentialClientApplication, LogLevel, type INetworkModule } from '@azure/msal-node';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { AuthorityConfig } from '../config/appConfig.js';
 import type { Clock } from '../core/clock.js';
+import { TELEMETRY_SCOPE } from '../core/runTelemetry.js';
 import type { AccessToken, TokenProvider, TokenRequest } from '../core/tokenProvider.js';
 import { AuthError, TodoSyncError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../http/retryPolicy.js';
 import type { Logger } from '../logging/logger.js';
+import type { HttpMetrics, TokenMetrics } from '../telemetry/instruments.js';
 import type { CredentialSource } from './credentialSource.js';
 import { isCredentialRejected, toAuthError } from './msalErrors.js';
 import { createMsalNetworkClient } from './msalNetworkClient.js';
@@ -26,6 +29,8 @@ export interface MsalTokenProviderOptions {
   /** Each attempt of a token (or discovery) request. */
   readonly attemptTimeoutMs: number;
   readonly retry?: RetryPolicy;
+  /** Counts tokens by source and the identity provider's HTTP attempts (default: nowhere). */
+  readonly metrics?: TokenMetrics & HttpMetrics;
 }
 
 /**
@@ -44,10 +49,32 @@ export class MsalTokenProvider implements TokenProvider {
       attemptTimeoutMs: options.attemptTimeoutMs,
       logger: options.logger,
       clock: options.clock,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
   }
 
-  async getToken(request: TokenRequest = {}): Promise<AccessToken> {
+  /**
+   * A token, in a span of its own (`todo-sync.token`, with the source: `cache` or `idp`; never
+   * the token, the assertion or the credential) over discovery and token requests.
+   */
+  getToken(request: TokenRequest = {}): Promise<AccessToken> {
+    return trace.getTracer(TELEMETRY_SCOPE).startActiveSpan('todo-sync.token', async (span) => {
+      try {
+        const token = await this.getTokenOnce(request);
+        span.setAttribute('todo_sync.token.source', token.source);
+        this.options.metrics?.tokenAcquired(token.source);
+        return token;
+      } catch (err) {
+        span.setAttribute('error.type', err instanceof TodoSyncError ? err.code : 'internal');
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw err;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async getTokenOnce(request: TokenRequest): Promise<AccessToken> {
     const { signal } = request;
     try {
       return await this.acquire(request.forceRefresh ?? false, signal);

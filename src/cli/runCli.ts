@@ -3,6 +3,7 @@ import { boundedSignal } from '../core/boundedSignal.js';
 import { RunTimeoutError, TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
 import { Redactor } from '../logging/redact.js';
+import type { Telemetry } from '../telemetry/startTelemetry.js';
 import { mergeSettings, readLocalSettings } from './localSettings.js';
 import { parseCliArgs, USAGE } from './parseCliArgs.js';
 
@@ -22,6 +23,7 @@ export function exitCodeFor(err: unknown): 1 | 2 {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // Scrubs the error line too; learns the settings' secrets once they are read.
   let redactor = new Redactor();
+  let telemetry: Telemetry | undefined;
   try {
     const command = parseCliArgs(argv);
     if (command.op === 'help') {
@@ -44,6 +46,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const settings = mergeSettings(local, io.env);
     redactor = new Redactor(secretSettingValues(settings));
     const config = loadConfig(settings, { needs: command.op === 'sync' ? ['storage'] : [] });
+    // Exports like the functions when OTEL_EXPORTER_OTLP_* or APPLICATIONINSIGHTS_* are set
+    // (the SDK is loaded only then); everything is exported before the command answers.
+    const { startTelemetry } = await import('../telemetry/startTelemetry.js');
+    telemetry = await startTelemetry(settings, {
+      serviceName: 'todo-sync-cli',
+      warn: (message) => {
+        io.stderr(`todo-sync: warning: ${redactor.redact(message)}\n`);
+      },
+    });
     const { createRuntime } = await import('../runtime/createRuntime.js');
     const runtime = createRuntime(config, {
       logger: createStderrLogger(command.verbose ? 'info' : 'warn', redactor),
@@ -84,5 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const message = err instanceof Error ? err.message : 'unknown error';
     io.stderr(`todo-sync: ${redactor.redact(message)}\n`);
     return exitCodeFor(err);
+  } finally {
+    await telemetry?.shutdown();
   }
 }

@@ -5,8 +5,19 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import axiosRetry from 'axios-retry';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { boundedSignal, type BoundedSignal } from '../core/boundedSignal.js';
 import type { Clock } from '../core/clock.js';
+import { TELEMETRY_SCOPE } from '../core/runTelemetry.js';
+import type { HttpMetrics, HttpPeer } from '../telemetry/instruments.js';
 import type { Logger } from '../logging/logger.js';
 import { parseRetryAfter, planRetry, type RetryPolicy } from './retryPolicy.js';
 
@@ -24,6 +35,8 @@ export interface CallState {
   attempts: number;
   /** The current attempt's bound. */
   attempt?: BoundedSignal;
+  /** The current attempt's client span. */
+  span?: Span;
 }
 
 declare module 'axios' {
@@ -38,6 +51,10 @@ export const ATTEMPT_TIMEOUT_CODE = 'ETIMEDOUT';
 export interface RetryingHttpOptions {
   /** Who is called, for log lines: "the API", "the identity provider". */
   readonly peer: string;
+  /** The same, as a metric attribute. */
+  readonly telemetryPeer: HttpPeer;
+  /** Counts attempts and retries (default: nowhere). */
+  readonly metrics?: HttpMetrics;
   readonly policy: RetryPolicy;
   /** Each attempt's bound, from sending the request to the last byte of the body. */
   readonly attemptTimeoutMs: number;
@@ -88,10 +105,15 @@ export function createRetryingHttp(options: RetryingHttpOptions): AxiosInstance 
         () => new Error(`no complete answer within ${seconds} s`),
       );
       config.signal = call.attempt.signal;
+      call.span = startAttemptSpan(http, config, call.attempts);
     }
     return config;
   });
-  const endAttempt = (config: InternalAxiosRequestConfig | undefined, error?: AxiosError) => {
+  const endAttempt = (
+    config: InternalAxiosRequestConfig | undefined,
+    error?: AxiosError,
+    answered?: number,
+  ) => {
     const call = config?.todoSyncCall;
     if (!call?.attempt) return;
     const timedOut = call.attempt.signal.aborted && !call.signal?.aborted;
@@ -101,13 +123,19 @@ export function createRetryingHttp(options: RetryingHttpOptions): AxiosInstance 
       error.code = ATTEMPT_TIMEOUT_CODE;
       error.message = `no complete answer within ${seconds} s`;
     }
+    const status = error ? error.response?.status : answered;
+    options.metrics?.attempt(options.telemetryPeer, status, call.attempts > 1);
+    if (call.span) {
+      endAttemptSpan(call.span, status, error);
+      call.span = undefined;
+    }
     // axios-retry waits on the config's signal between attempts: give it the caller's, not
     // this attempt's (aborted when it timed out, which would skip the wait).
     if (config) config.signal = call.signal;
   };
   http.interceptors.response.use(
     (response) => {
-      endAttempt(response.config);
+      endAttempt(response.config, undefined, response.status);
       return response;
     },
     (error: unknown) => {
@@ -154,4 +182,57 @@ export function createRetryingHttp(options: RetryingHttpOptions): AxiosInstance 
     },
   });
   return http;
+}
+
+/** Writes `traceparent` (and `tracestate`) into an attempt's axios headers. */
+const headerSetter: TextMapSetter<InternalAxiosRequestConfig['headers']> = {
+  set: (headers, key, value) => {
+    headers.set(key, value);
+  },
+};
+
+/**
+ * A client span for one attempt (HTTP semantic conventions), so every retry shows in the trace,
+ * with the trace context sent along (W3C `traceparent`) so the peer's logs join the trace. The
+ * URL goes in without its query string; no header, body or credential is recorded.
+ */
+function startAttemptSpan(
+  http: AxiosInstance,
+  config: InternalAxiosRequestConfig,
+  attempt: number,
+): Span {
+  const method = (config.method ?? 'get').toUpperCase();
+  const url = new URL(http.getUri(config));
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  const parent = context.active();
+  const span = trace.getTracer(TELEMETRY_SCOPE).startSpan(
+    method,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': method,
+        'url.full': `${url.origin}${url.pathname}`,
+        'server.address': url.hostname,
+        'server.port': port,
+        ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+      },
+    },
+    parent,
+  );
+  propagation.inject(trace.setSpan(parent, span), config.headers, headerSetter);
+  return span;
+}
+
+function endAttemptSpan(
+  span: Span,
+  status: number | undefined,
+  error: AxiosError | undefined,
+): void {
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  if (error || (status ?? 0) >= 400) {
+    // A status code, or the error's code (ETIMEDOUT, ECONNREFUSED, ERR_CANCELED): never a message.
+    span.setAttribute('error.type', status?.toString() ?? error?.code ?? 'Error');
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
 }

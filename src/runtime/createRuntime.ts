@@ -17,6 +17,7 @@ import { Redactor } from '../logging/redact.js';
 import { ConfigError } from '../errors.js';
 import { assessFreshness, type Freshness } from '../core/freshness.js';
 import { runSync } from '../sync/runSync.js';
+import { createAppMetrics } from '../telemetry/instruments.js';
 import { SyncCoordinator } from '../sync/syncCoordinator.js';
 
 /**
@@ -60,6 +61,8 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
   const logger = redactingLogger(options.logger, redactor);
   const clock = options.clock ?? systemClock;
   const { callTimeoutMs } = config.limits;
+  // Over the global meter provider: a no-op one unless telemetry was started (src/telemetry).
+  const metrics = createAppMetrics(() => clock.now().getTime());
   const tokens = new MsalTokenProvider({
     clientId: config.clientId,
     authority: config.authority,
@@ -72,6 +75,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     logger,
     clock,
     attemptTimeoutMs: callTimeoutMs,
+    metrics,
   });
   const api = new TodoApiClient({
     endpoint: config.apiEndpoint,
@@ -80,6 +84,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     timeoutMs: callTimeoutMs,
     clock,
     redactor,
+    metrics,
   });
 
   // Storage is loaded on first use: the CLI's getToDos never needs it.
@@ -113,6 +118,7 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
         clock,
         logger,
         newRunId,
+        metrics,
         limits: {
           runBudgetMs: config.limits.runTimeoutMs,
           runBudgetSetting: 'SYNC_TIMEOUT_SECONDS',
@@ -137,16 +143,26 @@ export function createRuntime(config: AppConfig, options: RuntimeOptions): Runti
     return staleAfterMs;
   };
 
+  // The stored status tells the last-success gauge of runs other instances made.
+  const knownSuccess = (last: RunRecord | undefined): void => {
+    if (last?.lastSuccessAt) metrics.knownSuccess(new Date(last.lastSuccessAt));
+  };
+
   return {
     config,
     tokens,
     api,
     redactor,
     sync: (trigger) => coordinator.run(trigger),
-    lastRun: async (callOptions) => (await getStore()).readLastRun(callOptions),
+    lastRun: async (callOptions) => {
+      const last = await (await getStore()).readLastRun(callOptions);
+      knownSuccess(last);
+      return last;
+    },
     freshness: async (callOptions) => {
       const limit = threshold();
       const last = await (await getStore()).readLastRun(callOptions);
+      knownSuccess(last);
       return assessFreshness(last, clock.now(), limit);
     },
   };

@@ -1,7 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { bodyDigest } from '../core/bodyDigest.js';
 import { boundedSignal } from '../core/boundedSignal.js';
 import type { Clock } from '../core/clock.js';
+import { NO_RUN_METRICS, TELEMETRY_SCOPE, type RunMetrics } from '../core/runTelemetry.js';
 import type { SyncLock, SyncStore } from '../core/syncStore.js';
 import type { RunRecord, SyncSummary, SyncTrigger } from '../core/syncRecords.js';
 import type { FetchedTodoList, TodoApi } from '../core/todoApi.js';
@@ -31,6 +33,8 @@ export interface SyncDependencies {
   readonly logger: Logger;
   readonly newRunId: () => string;
   readonly limits: SyncLimits;
+  /** Where finished runs are counted (default: nowhere). */
+  readonly metrics?: RunMetrics;
 }
 
 export interface SyncRequest {
@@ -68,24 +72,72 @@ export interface SyncOutcome {
  * stored as it was sent, even when no todo changed (its order or formatting did).
  */
 export async function runSync(deps: SyncDependencies, request: SyncRequest): Promise<SyncOutcome> {
-  const deadline = new RunDeadline(deps.limits.runBudgetMs, deps.limits.runBudgetSetting);
-  try {
-    return await runWithin(deadline, deps, request);
-  } finally {
-    deadline.dispose();
-  }
+  // One span per run, child of whatever is active (the invocation's trace): every token
+  // request, API call and storage operation of the run is a child of it. Without an
+  // OpenTelemetry SDK the API hands out a no-op span.
+  return trace
+    .getTracer(TELEMETRY_SCOPE)
+    .startActiveSpan(
+      'todo-sync.sync',
+      { attributes: { 'todo_sync.trigger': request.trigger } },
+      async (span) => {
+        const deadline = new RunDeadline(deps.limits.runBudgetMs, deps.limits.runBudgetSetting);
+        const metrics = deps.metrics ?? NO_RUN_METRICS;
+        const started = deps.clock.now().getTime();
+        try {
+          const outcome = await runWithin(deadline, deps, request, span);
+          const { summary } = outcome;
+          span.setAttributes({
+            'todo_sync.count': summary.count,
+            'todo_sync.added': summary.added.length,
+            'todo_sync.removed': summary.removed.length,
+            'todo_sync.changed': summary.changed.length,
+          });
+          metrics.runFinished({
+            trigger: request.trigger,
+            outcome: 'succeeded',
+            durationMs: summary.durationMs,
+            count: summary.count,
+            added: summary.added.length,
+            removed: summary.removed.length,
+            changed: summary.changed.length,
+            succeededAt: new Date(summary.finishedAt),
+          });
+          return outcome;
+        } catch (err) {
+          const held = err instanceof TodoSyncError && err.code === 'lock-held';
+          // The error's code, never its message: messages name URLs and settings.
+          span.setAttribute(
+            'error.type',
+            err instanceof TodoSyncError ? err.code : ensureError(err).name,
+          );
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          metrics.runFinished({
+            trigger: request.trigger,
+            outcome: held ? 'lock-held' : 'failed',
+            durationMs: deps.clock.now().getTime() - started,
+          });
+          throw err;
+        } finally {
+          deadline.dispose();
+          span.end();
+        }
+      },
+    );
 }
 
 async function runWithin(
   deadline: RunDeadline,
   deps: SyncDependencies,
   request: SyncRequest,
+  span: Span,
 ): Promise<SyncOutcome> {
   const { api, store, clock, logger } = deps;
   const { trigger, knownSnapshotVersion } = request;
   const { signal } = deadline;
   const started = clock.now();
   const runId = deps.newRunId();
+  span.setAttribute('todo_sync.run_id', runId);
   const early = knownSnapshotVersion === undefined ? undefined : startEarlyFetch(api, signal);
   let lock: SyncLock;
   try {
@@ -95,8 +147,13 @@ async function runWithin(
     lock = await deadline.wait('the sync lock (Blob Storage)', store.acquireLock({ signal }));
   } catch (err) {
     await early?.drop();
+    span.setAttribute(
+      'todo_sync.lock',
+      err instanceof TodoSyncError && err.code === 'lock-held' ? 'held' : 'failed',
+    );
     throw deadline.expired ?? err;
   }
+  span.setAttribute('todo_sync.lock', 'acquired');
   logger.info('sync started', { runId, trigger });
   try {
     let fetching: Promise<FetchedTodoList>;
@@ -156,6 +213,7 @@ async function runWithin(
       changed: diff.changed.length,
       snapshotWritten: !unchanged,
     });
+    span.setAttribute('todo_sync.snapshot_written', !unchanged);
     return { summary, snapshotVersion };
   } catch (err) {
     const error = deadline.expired ?? ensureError(err);

@@ -40,7 +40,7 @@ describe('deploy package (npm run package)', () => {
       // The clone keeps main on the tsc output, so func start in a clone works as before.
       assert.equal(
         (readJson(join(REPO_ROOT, 'package.json')) as { main: string }).main,
-        'dist/src/functions/*.js',
+        'dist/src/{index.js,functions/*.js}',
       );
     },
   );

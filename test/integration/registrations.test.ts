@@ -37,6 +37,7 @@ loader._load = function (request: string, parent: unknown, isMain: boolean): unk
 const root = targetRoot();
 const EXPECTED_ENTRIES = {
   source: [
+    'dist/src/index.js',
     'dist/src/functions/health.js',
     'dist/src/functions/syncTodos.js',
     'dist/src/functions/syncTodosTimer.js',
@@ -44,15 +45,30 @@ const EXPECTED_ENTRIES = {
   bundle: ['index.js'],
 };
 
-/** The entry points the host loads: package.json `main`, a file or a glob `dir/*.js`. */
+/**
+ * The files a package.json `main` names, as the host expands it: a file, `dir/*.js`, or
+ * `dir/{a.js,sub/*.js}` (each alternative in turn, in the order given).
+ */
+function expandMain(root: string, main: string): string[] {
+  const braces = /^(.*?)\{([^}]*)\}$/.exec(main);
+  const patterns = braces
+    ? (braces[2] ?? '').split(',').map((alt) => `${braces[1] ?? ''}${alt}`)
+    : [main];
+  return patterns.flatMap((pattern) => {
+    const glob = /^(.*)\/\*\.js$/.exec(pattern);
+    if (!glob?.[1]) return [join(root, pattern)];
+    const dir = join(root, glob[1]);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.js'))
+      .sort()
+      .map((f) => join(dir, f));
+  });
+}
+
+/** The entry points the host loads: package.json `main`. */
 function entryPoints(): string[] {
   const { main } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
-  const match = /^(.*)\/\*\.js$/.exec(main);
-  if (!match?.[1]) return [join(root, main)];
-  const dir = join(root, match[1]);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => join(dir, f));
+  return expandMain(root, main);
 }
 
 describe(`function registrations (${TEST_TARGET})`, () => {
@@ -65,7 +81,7 @@ describe(`function registrations (${TEST_TARGET})`, () => {
 
   it('loads exactly the entry points package.json main names', () => {
     assert.deepEqual(
-      files.map((f) => relative(root, f).split(sep).join('/')).sort(),
+      files.map((f) => relative(root, f).split(sep).join('/')),
       EXPECTED_ENTRIES[TEST_TARGET],
     );
   });

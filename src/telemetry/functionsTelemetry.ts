@@ -1,0 +1,51 @@
+import functions from '@azure/functions';
+import { context, propagation } from '@opentelemetry/api';
+import { startTelemetry, type Telemetry } from './startTelemetry.js';
+
+/**
+ * Telemetry for the Functions host, set up by the entry module (src/index.ts) before any
+ * function registers. When an exporter is configured:
+ * - `@azure/functions-opentelemetry-instrumentation` is applied to the one `@azure/functions`
+ *   the app uses (its module hook cannot see into the bundle, so its patch is called
+ *   explicitly): it tells the host the worker sends its own telemetry (host.json
+ *   `"telemetryMode": "OpenTelemetry"`), sends worker logs through OpenTelemetry (a log hook),
+ *   and runs each invocation in the host's trace context (a preInvocation hook);
+ * - on a host before 4.34 (Node worker before 3.10) log hooks do not exist and registering one
+ *   throws: that is warned once, and the invocation's trace context is still bound;
+ * - each invocation's spans, metrics and logs are exported before the invocation returns
+ *   (a postInvocation hook), so nothing of it is left running or lost when the host recycles.
+ * Without an exporter nothing is loaded or registered. Never throws.
+ */
+export async function startFunctionsTelemetry(
+  env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void,
+): Promise<Telemetry> {
+  const telemetry = await startTelemetry(env, { serviceName: 'todo-sync', warn });
+  if (!telemetry.exporting) return telemetry;
+  const { app } = functions;
+  try {
+    const { AzureFunctionsInstrumentation } =
+      await import('@azure/functions-opentelemetry-instrumentation');
+    const instrumentation = new AzureFunctionsInstrumentation({ enabled: false });
+    for (const definition of instrumentation.getModuleDefinitions()) {
+      definition.patch?.(functions);
+    }
+  } catch (err) {
+    warn(
+      `telemetry: worker logs are not sent through OpenTelemetry (${err instanceof Error ? err.message : 'unknown error'}); traces and metrics are`,
+    );
+    app.hook.preInvocation((hook) => {
+      const trace = hook.invocationContext.traceContext;
+      if (!trace?.traceParent) return;
+      hook.functionHandler = context.bind(
+        propagation.extract(context.active(), {
+          traceparent: trace.traceParent,
+          tracestate: trace.traceState ?? undefined,
+        }),
+        hook.functionHandler,
+      );
+    });
+  }
+  app.hook.postInvocation(() => telemetry.flush());
+  return telemetry;
+}

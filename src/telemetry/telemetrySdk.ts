@@ -1,0 +1,185 @@
+// The OpenTelemetry SDK and its exporters: imported (a chunk of its own in the bundles) only
+// when an exporter is configured. See startTelemetry.
+import * as coreTracing from '@azure/core-tracing';
+import { AzureSdkInstrumentation } from '@azure/opentelemetry-instrumentation-azure-sdk';
+import { logs } from '@opentelemetry/api-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
+import type { TelemetryTargets } from './telemetryTargets.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Attributes that hold URLs: recorded without their query strings (SAS tokens live there). */
+const URL_ATTRIBUTES = ['url.full', 'http.url'];
+
+/**
+ * Cuts the query string from URL attributes as each span ends, whoever set them (the Azure SDKs
+ * record `http.url` with the query's values redacted; we keep none of it).
+ */
+const querylessUrls: SpanProcessor = {
+  onStart: () => undefined,
+  onEnding: (span) => {
+    for (const key of URL_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === 'string' && /[?#]/.test(value)) {
+        span.setAttribute(key, value.replace(/[?#].*$/s, ''));
+      }
+    }
+  },
+  onEnd: () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
+const has = (env: Env, ...names: string[]): boolean =>
+  names.some((name) => (env[name]?.trim() ?? '') !== '');
+
+/**
+ * Starts tracing, metrics and logs with the configured exporters and registers them globally
+ * (the W3C trace-context propagator and an AsyncLocalStorage context manager included), then
+ * routes the Azure SDKs' own tracing (storage, Key Vault, identity) into OpenTelemetry. The
+ * standard settings apply as the SDK reads them: OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
+ * OTEL_TRACES_SAMPLER(_ARG), OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout),
+ * OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_*.
+ */
+export async function startTelemetrySdk(
+  targets: TelemetryTargets,
+  options: TelemetryOptions,
+  env: Env = process.env,
+): Promise<Telemetry> {
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': options.serviceName }))
+    .merge(detectResources({ detectors: [envDetector] }));
+
+  const spanProcessors: SpanProcessor[] = [querylessUrls];
+  const metricExporters: PushMetricExporter[] = [];
+  const logProcessors: LogRecordProcessor[] = [];
+  if (targets.otlp) {
+    const all = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+    if (has(env, all, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) {
+      spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+    }
+    if (has(env, all, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT')) {
+      metricExporters.push(new OTLPMetricExporter());
+    }
+    if (has(env, all, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')) {
+      logProcessors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() }));
+    }
+  }
+  if (targets.azureMonitor) {
+    const monitor = await azureMonitorExporters(targets.azureMonitor);
+    spanProcessors.push(new BatchSpanProcessor(monitor.traces));
+    metricExporters.push(monitor.metrics);
+    logProcessors.push(new BatchLogRecordProcessor({ exporter: monitor.logs }));
+  }
+
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
+  tracerProvider.register();
+  const readers = metricExporters.map(
+    (exporter) =>
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL ?? '') || 60_000,
+      }),
+  );
+  const meterProvider = new MeterProvider({ resource, readers });
+  const { metrics } = await import('@opentelemetry/api');
+  metrics.setGlobalMeterProvider(meterProvider);
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+  logs.setGlobalLoggerProvider(loggerProvider);
+
+  // The Azure SDKs trace through @azure/core-tracing's instrumenter: give it OpenTelemetry's.
+  // The instrumentation's own module hook is left disabled (it cannot see into a bundle); its
+  // patch is applied to the one core-tracing the app has, explicitly.
+  for (const definition of new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions()) {
+    definition.patch?.(coreTracing);
+  }
+
+  const quietly = async (work: Promise<unknown>, what: string): Promise<void> => {
+    try {
+      await work;
+    } catch (err) {
+      options.warn(
+        `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'})`,
+      );
+    }
+  };
+  return {
+    exporting: true,
+    flush: async () => {
+      await Promise.all([
+        quietly(tracerProvider.forceFlush(), 'exporting spans'),
+        quietly(meterProvider.forceFlush(), 'exporting metrics'),
+        quietly(loggerProvider.forceFlush(), 'exporting logs'),
+      ]);
+    },
+    shutdown: async () => {
+      await Promise.all([
+        quietly(tracerProvider.shutdown(), 'stopping the span exporter'),
+        quietly(meterProvider.shutdown(), 'stopping the metric exporter'),
+        quietly(loggerProvider.shutdown(), 'stopping the log exporter'),
+      ]);
+    },
+  };
+}
+
+/**
+ * Application Insights exporters. Local (instrumentation key) authentication is disabled in the
+ * infra: they send with the app's managed identity, as APPLICATIONINSIGHTS_AUTHENTICATION_STRING
+ * names it.
+ */
+async function azureMonitorExporters(
+  monitor: NonNullable<TelemetryTargets['azureMonitor']>,
+): Promise<{
+  traces: import('@azure/monitor-opentelemetry-exporter').AzureMonitorTraceExporter;
+  metrics: import('@azure/monitor-opentelemetry-exporter').AzureMonitorMetricExporter;
+  logs: import('@azure/monitor-opentelemetry-exporter').AzureMonitorLogExporter;
+}> {
+  const [exporters, credential] = await Promise.all([
+    import('@azure/monitor-opentelemetry-exporter'),
+    monitorCredential(monitor.managedIdentity),
+  ]);
+  const options = {
+    connectionString: monitor.connectionString,
+    ...(credential ? { credential } : {}),
+  };
+  return {
+    traces: new exporters.AzureMonitorTraceExporter(options),
+    metrics: new exporters.AzureMonitorMetricExporter(options),
+    logs: new exporters.AzureMonitorLogExporter(options),
+  };
+}
+
+/** The managed identity credential the authentication string names, if any. */
+export async function monitorCredential(
+  identity: NonNullable<TelemetryTargets['azureMonitor']>['managedIdentity'],
+): Promise<import('@azure/identity').TokenCredential | undefined> {
+  if (!identity) return undefined;
+  const { ManagedIdentityCredential } = await import('@azure/identity');
+  return identity === 'system'
+    ? new ManagedIdentityCredential()
+    : new ManagedIdentityCredential({ clientId: identity.clientId });
+}

@@ -1,0 +1,60 @@
+/** Where telemetry goes, read from the standard settings; `undefined` when nowhere. */
+export interface TelemetryTargets {
+  /** Any OTLP endpoint, as the `OTEL_EXPORTER_OTLP_*` settings name it (HTTP, JSON or protobuf). */
+  readonly otlp: boolean;
+  /** Application Insights, from `APPLICATIONINSIGHTS_CONNECTION_STRING`. */
+  readonly azureMonitor?: {
+    readonly connectionString: string;
+    /**
+     * Entra authentication (`APPLICATIONINSIGHTS_AUTHENTICATION_STRING` =
+     * `ClientId=<id>;Authorization=AAD`): the managed identity to send with. `system` for the
+     * system-assigned one (`Authorization=AAD` without a client id); unset without that setting.
+     */
+    readonly managedIdentity?: { readonly clientId: string } | 'system';
+  };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const OTLP_ENDPOINTS = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+];
+
+const set = (value: string | undefined): value is string =>
+  value !== undefined && value.trim() !== '';
+
+/**
+ * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
+ * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is, both when both
+ * are, and nowhere (`undefined`: no SDK is even loaded) when neither is or `OTEL_SDK_DISABLED`
+ * is `true`, as the OpenTelemetry specification defines it.
+ */
+export function telemetryTargets(env: Env): TelemetryTargets | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const otlp = OTLP_ENDPOINTS.some((name) => set(env[name]));
+  const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (!otlp && !set(connectionString)) return undefined;
+  if (!set(connectionString)) return { otlp };
+  const auth = parseAuthenticationString(env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+  return { otlp, azureMonitor: { connectionString, ...(auth ? { managedIdentity: auth } : {}) } };
+}
+
+/** `ClientId=<id>;Authorization=AAD` (keys case-insensitive, as Application Insights reads them). */
+function parseAuthenticationString(
+  value: string | undefined,
+): { clientId: string } | 'system' | undefined {
+  if (!set(value)) return undefined;
+  const parts = new Map(
+    value
+      .split(';')
+      .map((part) => part.split('='))
+      .filter((kv): kv is [string, string] => kv.length === 2)
+      .map(([k, v]) => [k.trim().toLowerCase(), v.trim()]),
+  );
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD') return undefined;
+  const clientId = parts.get('clientid');
+  return clientId ? { clientId } : 'system';
+}
