@@ -15,6 +15,7 @@ import {
   startManagedIdentityEndpoint,
 } from './managedIdentityEndpoint.js';
 import type { ManagedIdentityEndpoint, ManagedIdentityRequest } from './managedIdentityEndpoint.js';
+import type { StallSwitches } from './stall.js';
 import { startTodoApi } from './todoApi.js';
 import type { TodoApi } from './todoApi.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
@@ -59,6 +60,8 @@ export interface LocalManagedIdentity {
   resourceId: string;
   tokenRequests(resource?: string): number;
   requests(): ManagedIdentityRequest[];
+  /** Token requests to stall instead of answering (see stack/stall.ts). */
+  readonly stalls: StallSwitches;
 }
 
 export interface LocalStack {
@@ -255,6 +258,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...LOCAL_MANAGED_IDENTITY,
       tokenRequests: (resource) => ready.mi.tokenRequests(resource),
       requests: () => ready.mi.requests(),
+      stalls: ready.mi.stalls,
     },
     credential,
     clientId: LOCAL_CLIENT_ID,

@@ -154,6 +154,7 @@ function faultReply(fault: ApiFault): Reply | undefined {
       };
     case 'slow':
     case 'reset':
+    case 'stall':
       return undefined;
   }
 }
@@ -280,6 +281,10 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     const fault = faults.take(method);
     if (fault?.kind === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'stall') {
+      faults.stall(req, res, fault);
       return;
     }
     if (fault?.kind === 'slow') {
