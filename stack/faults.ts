@@ -1,5 +1,8 @@
 // Fault switches of the local ToDo API: tests queue a misbehaviour for the next N matching
 // requests, so retry, throttling and parsing paths of the product run against a real socket.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Stalls } from './stall.js';
+import type { Stall } from './stall.js';
 
 export type FaultKind = ApiFault['kind'];
 
@@ -27,6 +30,8 @@ export type ApiFault = FaultBase &
     | { kind: 'unauthorized' }
     /** Destroys the socket without a response. */
     | { kind: 'reset' }
+    /** Stalls instead of answering: no answer, headers only, or a trickled body (stall.ts). */
+    | { kind: 'stall'; stall: Stall }
   );
 
 export interface FaultSwitches {
@@ -35,6 +40,8 @@ export interface FaultSwitches {
   clear(): void;
   /** Queued faults with their remaining counts. */
   pending(): ApiFault[];
+  /** Exchanges a `stall` fault still holds open (the client has not given up on them). */
+  stalledExchanges(): number;
 }
 
 interface QueuedFault {
@@ -45,6 +52,7 @@ interface QueuedFault {
 /** First-in, first-out: a request takes the oldest queued fault that matches its method. */
 export class FaultQueue implements FaultSwitches {
   #queue: QueuedFault[] = [];
+  readonly #stalls = new Stalls();
 
   next(fault: ApiFault): void {
     const remaining = fault.count ?? 1;
@@ -60,6 +68,18 @@ export class FaultQueue implements FaultSwitches {
 
   pending(): ApiFault[] {
     return this.#queue.map(({ fault, remaining }) => ({ ...fault, count: remaining }));
+  }
+
+  stalledExchanges(): number {
+    return this.#stalls.active();
+  }
+
+  /**
+   * Plays a `stall` fault on this exchange (the server answers nothing else). Closing the
+   * server ends it: its sockets are destroyed, and the stall's timer with them.
+   */
+  stall(req: IncomingMessage, res: ServerResponse, fault: ApiFault & { kind: 'stall' }): void {
+    this.#stalls.play(req, res, fault.stall);
   }
 
   /** Consumes one use of the first fault that matches `method`, if any. */

@@ -29,6 +29,8 @@ import type {
 } from './clientAuthentication.js';
 import { createAdapterFactory } from './oidcAdapter.js';
 import { closeServer, listenOnLoopback } from './serverLifecycle.js';
+import { Stalls } from './stall.js';
+import type { StallSwitches } from './stall.js';
 import type { LocalCa } from './tls.js';
 
 export type { ClientAuthMethod, FederatedCredential } from './clientAuthentication.js';
@@ -99,6 +101,11 @@ export interface IdentityProvider {
   setRoles(clientId: string, roles: string[]): void;
   /** The next `n` token requests fail with `status` and an OAuth error body. */
   failNextTokenRequests(n: number, status?: number): void;
+  /**
+   * Token requests to stall instead of answering (stall.ts): read and never answered, answered
+   * with headers only, or trickled. Counted like any token request.
+   */
+  readonly tokenStalls: StallSwitches;
   /** Unexpected errors inside oidc-provider (kept off the console so output stays clean). */
   serverErrors(): unknown[];
   stop(): Promise<void>;
@@ -281,6 +288,7 @@ export async function startIdentityProvider(
   const issued: string[] = [];
   const serverErrors: unknown[] = [];
   const pendingFailures: number[] = [];
+  const stalls = new Stalls();
   const authContext: ClientAuthContext = {
     tenantId,
     tokenEndpoint,
@@ -395,6 +403,11 @@ export async function startIdentityProvider(
     const method = presentedMethod(params, req.headers.authorization);
     if (method !== undefined) tokenRequestsByMethod[method] += 1;
 
+    const stall = stalls.take(req);
+    if (stall) {
+      stalls.play(req, res, stall);
+      return;
+    }
     const failure = pendingFailures.shift();
     if (failure !== undefined) {
       const headers: Record<string, string> =
@@ -526,8 +539,10 @@ export async function startIdentityProvider(
     failNextTokenRequests(n, status = 500) {
       for (let i = 0; i < n; i += 1) pendingFailures.push(status);
     },
+    tokenStalls: stalls,
     serverErrors: () => [...serverErrors],
     stop() {
+      stalls.stop();
       stopped ??= closeServer(server);
       return stopped;
     },

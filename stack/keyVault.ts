@@ -9,6 +9,8 @@ import { createAccessTokenVerifier } from './accessTokenVerifier.js';
 import { pkcs12ToPemBundle } from './daemonCertificate.js';
 import type { IdentityProvider } from './identityProvider.js';
 import { closeServer, listenOnLoopback } from './serverLifecycle.js';
+import { Stalls } from './stall.js';
+import type { StallSwitches } from './stall.js';
 import type { LocalCa } from './tls.js';
 
 export interface KeyVaultOptions {
@@ -51,6 +53,11 @@ export interface KeyVault {
   currentVersion(name: string): string | undefined;
   /** While true, every authenticated request gets 403 ForbiddenByRbac (no role assignment). */
   setForbidden(flag: boolean): void;
+  /**
+   * Requests (challenge probes included) to stall instead of answering (stall.ts): read and
+   * never answered, headers only, or trickled. Logged with status 0.
+   */
+  readonly stalls: StallSwitches;
   /** Authenticated `GET /secrets/...` answered 200, in total or for one secret name. */
   reads(name?: string): number;
   /** Every request, including the unauthenticated challenge probes. */
@@ -108,6 +115,7 @@ export async function startKeyVault(opts: KeyVaultOptions): Promise<KeyVault> {
   const log: VaultRequest[] = [];
   const readCounts = new Map<string, number>();
   let forbidden = false;
+  const stalls = new Stalls();
 
   const verify = createAccessTokenVerifier({
     issuer: idp.issuer,
@@ -256,6 +264,12 @@ export async function startKeyVault(opts: KeyVaultOptions): Promise<KeyVault> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const at = Date.now();
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const stall = stalls.take(req);
+    if (stall) {
+      log.push({ method: req.method ?? 'GET', path, status: 0, at, authenticated: false });
+      stalls.play(req, res, stall);
+      return;
+    }
     const send = (reply: Reply, authenticated: boolean): void => {
       log.push({ method: req.method ?? 'GET', path, status: reply.status, at, authenticated });
       res.writeHead(reply.status, {
@@ -315,6 +329,7 @@ export async function startKeyVault(opts: KeyVaultOptions): Promise<KeyVault> {
     setForbidden(flag) {
       forbidden = flag;
     },
+    stalls,
     reads(name) {
       if (name !== undefined) return readCounts.get(name) ?? 0;
       let total = 0;
@@ -323,6 +338,7 @@ export async function startKeyVault(opts: KeyVaultOptions): Promise<KeyVault> {
     },
     requests: () => log.map((r) => ({ ...r })),
     stop() {
+      stalls.stop();
       stopped ??= closeServer(server);
       return stopped;
     },

@@ -16,6 +16,7 @@ import {
 } from './managedIdentityEndpoint.js';
 import type { ManagedIdentityEndpoint, ManagedIdentityRequest } from './managedIdentityEndpoint.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlpReceiver.js';
+import type { StallSwitches } from './stall.js';
 import { startTodoApi } from './todoApi.js';
 import type { TodoApi } from './todoApi.js';
 import { DEFAULT_CA_DIR, ensureLocalCa } from './tls.js';
@@ -60,6 +61,8 @@ export interface LocalManagedIdentity {
   resourceId: string;
   tokenRequests(resource?: string): number;
   requests(): ManagedIdentityRequest[];
+  /** Token requests to stall instead of answering (see stack/stall.ts). */
+  readonly stalls: StallSwitches;
 }
 
 export interface LocalStack {
@@ -263,6 +266,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...LOCAL_MANAGED_IDENTITY,
       tokenRequests: (resource) => ready.mi.tokenRequests(resource),
       requests: () => ready.mi.requests(),
+      stalls: ready.mi.stalls,
     },
     credential,
     clientId: LOCAL_CLIENT_ID,

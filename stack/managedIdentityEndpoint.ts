@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IdentityProvider } from './identityProvider.js';
 import { closeServer, listenOnLoopback } from './serverLifecycle.js';
+import { Stalls } from './stall.js';
+import type { StallSwitches } from './stall.js';
 
 export interface ManagedIdentity {
   clientId: string;
@@ -43,6 +45,11 @@ export interface ManagedIdentityEndpoint {
   /** Token requests (answered or refused), in total or for one resource. */
   tokenRequests(resource?: string): number;
   requests(): ManagedIdentityRequest[];
+  /**
+   * Token requests to stall instead of answering (stall.ts): read and never answered, headers
+   * only, or trickled. Logged with status 0.
+   */
+  readonly stalls: StallSwitches;
   stop(): Promise<void>;
 }
 
@@ -74,6 +81,7 @@ export async function startManagedIdentityEndpoint(
   const resources = new Set((opts.resources ?? DEFAULT_RESOURCES).map(normalize));
   const header = randomBytes(24).toString('hex');
   const log: ManagedIdentityRequest[] = [];
+  const stalls = new Stalls();
 
   function pickIdentity(query: URLSearchParams): ManagedIdentity | Reply {
     const selectors = [
@@ -141,6 +149,13 @@ export async function startManagedIdentityEndpoint(
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const at = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const stall = stalls.take(req);
+    if (stall) {
+      const resource = url.searchParams.get('resource') ?? undefined;
+      log.push({ resource, clientId: undefined, status: 0, at });
+      stalls.play(req, res, stall);
+      return;
+    }
     const send = (reply: Reply): void => {
       log.push({
         resource: url.searchParams.get('resource') ?? undefined,
@@ -170,7 +185,9 @@ export async function startManagedIdentityEndpoint(
             (r) => r.resource !== undefined && normalize(r.resource) === normalize(resource),
           ).length,
     requests: () => log.map((r) => ({ ...r })),
+    stalls,
     stop() {
+      stalls.stop();
       stopped ??= closeServer(server);
       return stopped;
     },

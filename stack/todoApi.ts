@@ -246,6 +246,7 @@ function faultReply(fault: ApiFault): Reply | undefined {
       return invalidToken('The token is not valid (injected fault).').reply;
     case 'slow':
     case 'reset':
+    case 'stall':
       return undefined;
   }
 }
@@ -390,6 +391,10 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     const fault = faults.take(method);
     if (fault?.kind === 'reset') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'stall') {
+      faults.stall(req, res, fault);
       return;
     }
     if (fault?.kind === 'slow') {

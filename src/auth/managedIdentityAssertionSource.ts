@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { boundedSignal } from '../core/boundedSignal.js';
+import { boundedSignal, untilAborted } from '../core/boundedSignal.js';
 import { AuthError } from '../errors.js';
 import type { CredentialSource, MsalCredential } from './credentialSource.js';
 import { currentTokenCall } from './tokenCallContext.js';
@@ -32,9 +32,13 @@ export function managedIdentityAssertionSource(
           ),
       );
       try {
-        const token = await credential.getToken(TOKEN_EXCHANGE_SCOPE, {
-          abortSignal: limit.signal,
-        });
+        // Raced against the bound, not just given it: ManagedIdentityCredential hands MSAL no
+        // signal, so a managed-identity endpoint that accepts and never answers would hold the
+        // token request (and the run) for ever. Its request is left to the SDK.
+        const token = await untilAborted(
+          credential.getToken(TOKEN_EXCHANGE_SCOPE, { abortSignal: limit.signal }),
+          limit.signal,
+        );
         if (!token) throw new Error('the managed identity returned no token for the assertion');
         return token.token;
       } catch (err) {

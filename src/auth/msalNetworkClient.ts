@@ -78,7 +78,11 @@ export function createMsalNetworkClient(options: MsalNetworkClientOptions): INet
         // The retries ran out on a transient answer: MSAL reads it (and throttles repeats).
         response = err.response as AxiosResponse<string>;
       } else {
-        const failure = noAnswerError(err, method, url, call.attempts, call.giveUpReason);
+        // axios merges the request config into a copy (plain objects deep-copied), so the
+        // attempts and the reason the retries stopped are counted on the copy the error carries,
+        // not on `call`: read them there, or the message says "after 0 attempts".
+        const state = (err instanceof AxiosError ? err.config?.todoSyncCall : undefined) ?? call;
+        const failure = noAnswerError(err, method, url, state.attempts, state.giveUpReason);
         if (tokenCall) tokenCall.failure = failure;
         throw failure;
       }

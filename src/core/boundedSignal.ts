@@ -1,3 +1,5 @@
+import { ensureError } from '../errors.js';
+
 /** A signal bounded in time, and the way to stop its timer once the work is done. */
 export interface BoundedSignal {
   readonly signal: AbortSignal;
@@ -36,4 +38,29 @@ export function boundedSignal(
     controller.signal.addEventListener('abort', dispose, { once: true });
   }
   return { signal: controller.signal, dispose };
+}
+
+/**
+ * Settles as `work` does, or rejects with `signal.reason` as soon as `signal` aborts, whichever
+ * comes first. For an SDK call that takes a signal but does not always honour it: the wait then
+ * ends at its bound even when the call does not (the call's late outcome is dropped).
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(ensureError(signal.reason));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(ensureError(error));
+      },
+    );
+  });
 }

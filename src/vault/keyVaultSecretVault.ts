@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
-import { boundedSignal } from '../core/boundedSignal.js';
+import { boundedSignal, untilAborted } from '../core/boundedSignal.js';
 import type { CallOptions } from '../core/callOptions.js';
 import { VaultError } from '../errors.js';
 import type { Redactor } from '../logging/redact.js';
@@ -40,10 +40,13 @@ export function createKeyVaultSecretVault(options: KeyVaultSecretVaultOptions): 
           ),
       );
       try {
-        const secret = await client.getSecret(name, {
-          ...(version ? { version } : {}),
-          abortSignal: limit.signal,
-        });
+        // Raced against the bound, not just given it: the vault's token comes from
+        // ManagedIdentityCredential, which hands MSAL no signal, so a managed-identity endpoint
+        // that never answers would hold the read (and the run) for ever.
+        const secret = await untilAborted(
+          client.getSecret(name, { ...(version ? { version } : {}), abortSignal: limit.signal }),
+          limit.signal,
+        );
         if (secret.value === undefined) {
           throw new VaultError(`Key Vault ${vaultUrl} returned secret "${name}" without a value.`, {
             vaultUrl,

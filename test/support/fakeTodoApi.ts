@@ -6,12 +6,15 @@ import { ApiError } from '../../src/errors.js';
 
 /**
  * The TodoApi port over a body held in memory, for unit tests of the sync. Each GET answers the
- * body as it is when the GET starts; the next GET can fail or hang instead (a hung GET ends
- * only when its signal aborts). `gets` records each GET's signal and whether it was aborted.
+ * body as it is when the GET starts (any bytes: set `body`); the next GET can fail or hang
+ * instead (a hung GET ends only when its signal aborts). `gets` records each GET's signal and
+ * whether it was aborted; `inFlight` counts the GETs not ended yet. Like the real client, a body
+ * that is not a todo list fails its parse with an ApiError.
  */
 export class FakeTodoApi implements TodoApi {
   body: Buffer;
   readonly gets: { signal: AbortSignal | undefined; aborted: boolean }[] = [];
+  inFlight = 0;
   private next: 'fail' | 'hang' | undefined;
 
   constructor(todos: readonly Todo[]) {
@@ -30,7 +33,21 @@ export class FakeTodoApi implements TodoApi {
     this.next = 'hang';
   }
 
-  async fetchTodoList({ signal }: CallOptions = {}): Promise<FetchedTodoList> {
+  /** Drops a fault no GET has taken yet. */
+  clearFaults(): void {
+    this.next = undefined;
+  }
+
+  async fetchTodoList(options: CallOptions = {}): Promise<FetchedTodoList> {
+    this.inFlight += 1;
+    try {
+      return await this.get(options);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async get({ signal }: CallOptions): Promise<FetchedTodoList> {
     const get = { signal, aborted: false };
     this.gets.push(get);
     const body = this.body;
@@ -58,7 +75,16 @@ export class FakeTodoApi implements TodoApi {
     return {
       body,
       parse: () => {
-        const parsed = parseTodoList(parseJsonBytes(body));
+        let json: unknown;
+        try {
+          json = parseJsonBytes(body);
+        } catch {
+          throw new ApiError('The API sent a body that is not valid JSON.', {
+            method: 'GET',
+            url: 'fake',
+          });
+        }
+        const parsed = parseTodoList(json);
         if (!parsed.ok) throw new ApiError(parsed.problem, { method: 'GET', url: 'fake' });
         return parsed.todos;
       },

@@ -19,7 +19,8 @@ type Fault = { kind: 'fail'; message: string } | { kind: 'hang' };
  * The SyncStore port in memory, for unit tests of the sync: one lock (held or not), a versioned
  * snapshot only the lock holder may write, records, and faults to inject per operation. A hung
  * operation ends only when its caller's signal aborts, as a stalled real peer does under a
- * deadline; `aborted` counts the calls an abort ended.
+ * deadline; `aborted` counts the calls an abort ended, `inFlight` the calls not ended yet. The
+ * lock's release gives up after `releaseTimeoutMs`, as the real one does (the lease then expires).
  */
 export class InMemorySyncStore implements SyncStore {
   snapshot: { version: string; snapshot: Snapshot; body: Buffer } | undefined;
@@ -30,6 +31,8 @@ export class InMemorySyncStore implements SyncStore {
   /** Every call, in order. */
   readonly calls: Operation[] = [];
   aborted = 0;
+  inFlight = 0;
+  releaseTimeoutMs = 1_000;
   private version = 0;
   private readonly faults = new Map<Operation, Fault>();
   private lockLost = false;
@@ -49,6 +52,12 @@ export class InMemorySyncStore implements SyncStore {
     this.loseLockAt = operation;
   }
 
+  /** Drops the faults not played yet (a run may end before it reaches their operation). */
+  clearFaults(): void {
+    this.faults.clear();
+    this.loseLockAt = undefined;
+  }
+
   /** Another instance writes a snapshot (changing its version). */
   writtenElsewhere(snapshot: Snapshot, body: Buffer): void {
     this.snapshot = { version: this.nextVersion(), snapshot, body };
@@ -65,11 +74,17 @@ export class InMemorySyncStore implements SyncStore {
         if (this.lockLost) throw new StorageError('lost the sync lock while running');
       },
       release: async () => {
+        const bound = new AbortController();
+        const timer = setTimeout(() => {
+          bound.abort();
+        }, this.releaseTimeoutMs);
         try {
-          await this.enter('release', {});
+          await this.enter('release', { signal: bound.signal });
         } catch {
           // A release never throws; the lock would expire by itself.
           return;
+        } finally {
+          clearTimeout(timer);
         }
         if (this.lock === 'ours') this.lock = 'free';
       },
@@ -118,7 +133,16 @@ export class InMemorySyncStore implements SyncStore {
   }
 
   /** Records the call and plays its fault, if any; a turn of the event loop, like real I/O. */
-  private async enter(operation: Operation, { signal }: CallOptions): Promise<void> {
+  private async enter(operation: Operation, options: CallOptions): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.play(operation, options);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async play(operation: Operation, { signal }: CallOptions): Promise<void> {
     this.calls.push(operation);
     if (this.loseLockAt === operation) {
       this.loseLockAt = undefined;
