@@ -1,3 +1,4 @@
+import { untilAborted } from '../core/boundedSignal.js';
 import { RunTimeoutError } from '../errors.js';
 
 /**
@@ -7,6 +8,8 @@ import { RunTimeoutError } from '../errors.js';
  */
 export class RunDeadline {
   private readonly controller = new AbortController();
+  /** Aborted when the budget runs out (not on cancel): what every wait gives up on. */
+  private readonly budget = new AbortController();
   private readonly timer: NodeJS.Timeout;
   /** Labels of the waits in progress, with when each began. */
   private readonly waiting = new Map<string, number>();
@@ -16,7 +19,9 @@ export class RunDeadline {
     private readonly settingName: string,
   ) {
     this.timer = setTimeout(() => {
-      this.controller.abort(this.timeoutError());
+      const error = this.timeoutError();
+      this.budget.abort(error);
+      this.controller.abort(error);
     }, budgetMs);
   }
 
@@ -31,12 +36,16 @@ export class RunDeadline {
     return reason instanceof RunTimeoutError ? reason : undefined;
   }
 
-  /** Awaits `work`, labelled `what` while it is pending. */
+  /**
+   * Awaits `work`, labelled `what` while it is pending. Gives up when the budget runs out even if
+   * the work ignores the run's signal (an SDK that drops it): the budget is a promise to the
+   * caller, kept whatever a dependency does.
+   */
   async wait<T>(what: string, work: Promise<T>): Promise<T> {
     // The same label twice (never at once in a run) keeps the earlier start.
     if (!this.waiting.has(what)) this.waiting.set(what, performance.now());
     try {
-      return await work;
+      return await untilAborted(work, this.budget.signal);
     } finally {
       this.waiting.delete(what);
     }

@@ -164,7 +164,7 @@ async function runWithin(
       fetching = api.fetchTodoList({ signal });
     }
     const [list, stored] = await allOrCancel(deadline, [
-      deadline.wait('the ToDo list from the API', fetching),
+      deadline.wait('the ToDo list from the API (its token included)', fetching),
       deadline.wait('the last snapshot (Blob Storage)', store.readSnapshot({ signal })),
     ]);
     const previous = stored.snapshot;

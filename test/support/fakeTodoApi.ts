@@ -15,7 +15,7 @@ export class FakeTodoApi implements TodoApi {
   body: Buffer;
   readonly gets: { signal: AbortSignal | undefined; aborted: boolean }[] = [];
   inFlight = 0;
-  private next: 'fail' | 'hang' | undefined;
+  private next: 'fail' | 'hang' | 'deaf' | undefined;
 
   constructor(todos: readonly Todo[]) {
     this.body = Buffer.from(JSON.stringify(todos));
@@ -31,6 +31,11 @@ export class FakeTodoApi implements TodoApi {
 
   hangNextGet(): void {
     this.next = 'hang';
+  }
+
+  /** The next GET never ends, whatever its signal says: an SDK that drops the signal. */
+  hangDeafNextGet(): void {
+    this.next = 'deaf';
   }
 
   /** Drops a fault no GET has taken yet. */
@@ -64,6 +69,7 @@ export class FakeTodoApi implements TodoApi {
         else signal?.addEventListener('abort', onAbort, { once: true });
       });
     if (fault === 'hang') return abortable();
+    if (fault === 'deaf') return new Promise<never>(() => undefined);
     if (fault === 'fail') {
       throw new ApiError('The API failed GET fake with 500.', {
         method: 'GET',

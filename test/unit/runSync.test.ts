@@ -194,10 +194,21 @@ describe('runSync', () => {
     await assert.rejects(runSync(deps, { trigger: 'timer', knownSnapshotVersion: undefined }), {
       name: 'RunTimeoutError',
       message:
-        /ran out of its 0\.2 s budget \(SYNC_TIMEOUT_SECONDS\) while waiting for the ToDo list from the API \(for \d+\.\d s\)/,
+        /ran out of its 0\.2 s budget \(SYNC_TIMEOUT_SECONDS\) while waiting for the ToDo list from the API \(its token included\) \(for \d+\.\d s\)/,
     });
     assert.equal(api.gets[0]?.aborted, true, 'the hung GET was aborted, not left running');
     assert.equal(store.lastRun?.status === 'failed' && store.lastRun.error.code, 'timeout');
+    assert.equal(store.lock, 'free');
+  });
+
+  it("keeps its budget even when a call ignores the run's signal", async () => {
+    const { api, store, deps } = setup(undefined, { ...LIMITS, runBudgetMs: 200 });
+    api.hangDeafNextGet();
+    await assert.rejects(runSync(deps, { trigger: 'timer', knownSnapshotVersion: undefined }), {
+      name: 'RunTimeoutError',
+      message: /while waiting for the ToDo list from the API/,
+    });
+    assert.equal(store.lastRun?.status, 'failed');
     assert.equal(store.lock, 'free');
   });
 
