@@ -4,9 +4,8 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { invocationLogger } from '../adapters/invocationLogger.js';
+import { inInvocation } from '../adapters/invocationScope.js';
 import { problemResponse, staleProblem } from '../adapters/problemDetails.js';
-import { withLogger } from '../logging/logContext.js';
 import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntime.js';
 
 /**
@@ -17,10 +16,8 @@ import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntim
 export function healthHandler(
   processRuntime: () => ProcessRuntime,
 ): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
-  return async (_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const { redactor, runtime } = processRuntime();
-    const logger = invocationLogger(context, redactor);
-    return withLogger(logger, async () => {
+  return (_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
+    inInvocation(processRuntime, context, async ({ runtime, redactor, logger }) => {
       try {
         const freshness = await runtime().freshness();
         if (freshness.state !== 'fresh') {
@@ -47,7 +44,6 @@ export function healthHandler(
         return response;
       }
     });
-  };
 }
 
 /** The handler the host calls: over the process's runtime. */

@@ -4,10 +4,9 @@ import {
   type HttpResponseInit,
   type InvocationContext,
 } from '@azure/functions';
-import { invocationLogger } from '../adapters/invocationLogger.js';
+import { inInvocation } from '../adapters/invocationScope.js';
 import { notFoundProblem, problemResponse } from '../adapters/problemDetails.js';
 import { LockHeldError } from '../errors.js';
-import { withLogger } from '../logging/logContext.js';
 import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntime.js';
 
 /**
@@ -18,10 +17,8 @@ import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntim
 export function syncTodosHandler(
   processRuntime: () => ProcessRuntime,
 ): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const { redactor, runtime } = processRuntime();
-    const logger = invocationLogger(context, redactor);
-    return withLogger(logger, async () => {
+  return (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
+    inInvocation(processRuntime, context, async ({ runtime, redactor, logger }) => {
       try {
         if (request.method === 'GET') {
           const last = await runtime().lastRun();
@@ -44,7 +41,6 @@ export function syncTodosHandler(
         return response;
       }
     });
-  };
 }
 
 /** The handler the host calls: over the process's runtime. */

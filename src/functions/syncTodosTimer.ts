@@ -1,7 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { invocationLogger } from '../adapters/invocationLogger.js';
+import { inInvocation } from '../adapters/invocationScope.js';
 import { LockHeldError } from '../errors.js';
-import { withLogger } from '../logging/logContext.js';
 import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntime.js';
 
 /**
@@ -12,12 +11,10 @@ import { getProcessRuntime, type ProcessRuntime } from '../runtime/processRuntim
 export function syncTodosTimerHandler(
   processRuntime: () => ProcessRuntime,
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
-  return async (timer: Timer, context: InvocationContext): Promise<void> => {
-    const { redactor, runtime } = processRuntime();
-    const logger = invocationLogger(context, redactor);
-    logger.info('timer fired', { isPastDue: timer.isPastDue });
-    if (timer.isPastDue) logger.warn('timer is past due: the previous schedule was missed');
-    await withLogger(logger, async () => {
+  return (timer: Timer, context: InvocationContext): Promise<void> =>
+    inInvocation(processRuntime, context, async ({ runtime, logger }) => {
+      logger.info('timer fired', { isPastDue: timer.isPastDue });
+      if (timer.isPastDue) logger.warn('timer is past due: the previous schedule was missed');
       try {
         const summary = await runtime().sync('timer');
         logger.info('timer sync done', {
@@ -36,7 +33,6 @@ export function syncTodosTimerHandler(
         throw err;
       }
     });
-  };
 }
 
 /** The handler the host calls: over the process's runtime. */
