@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import Module from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { mainEntryFiles } from '../../scripts/package/mainEntries.js';
 import { TEST_TARGET, targetRoot } from '../support/testTarget.js';
 
 /**
@@ -45,37 +45,12 @@ const EXPECTED_ENTRIES = {
   bundle: ['index.js'],
 };
 
-/**
- * The files a package.json `main` names, as the host expands it: a file, `dir/*.js`, or
- * `dir/{a.js,sub/*.js}` (each alternative in turn, in the order given).
- */
-function expandMain(root: string, main: string): string[] {
-  const braces = /^(.*?)\{([^}]*)\}$/.exec(main);
-  const patterns = braces
-    ? (braces[2] ?? '').split(',').map((alt) => `${braces[1] ?? ''}${alt}`)
-    : [main];
-  return patterns.flatMap((pattern) => {
-    const glob = /^(.*)\/\*\.js$/.exec(pattern);
-    if (!glob?.[1]) return [join(root, pattern)];
-    const dir = join(root, glob[1]);
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.js'))
-      .sort()
-      .map((f) => join(dir, f));
-  });
-}
-
-/** The entry points the host loads: package.json `main`. */
-function entryPoints(): string[] {
-  const { main } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
-  return expandMain(root, main);
-}
 
 describe(`function registrations (${TEST_TARGET})`, () => {
   let files: string[] = [];
   // Loaded once for every test here, so each test holds on its own (alone, filtered or reordered).
   before(async () => {
-    files = entryPoints();
+    files = mainEntryFiles(root);
     for (const file of files) await import(pathToFileURL(file).href);
   });
 
