@@ -12,7 +12,6 @@ export interface LoadedTarget {
   readonly registeredAtMs: number;
 }
 
-
 /**
  * Loads a target the way the Functions worker does (each `main` file imported in turn) with
  * the fake host module in place, and returns the registered handlers.

@@ -45,7 +45,6 @@ const EXPECTED_ENTRIES = {
   bundle: ['index.js'],
 };
 
-
 describe(`function registrations (${TEST_TARGET})`, () => {
   let files: string[] = [];
   // Loaded once for every test here, so each test holds on its own (alone, filtered or reordered).
