@@ -56,9 +56,10 @@ export interface SyncOutcome {
  * One sync: take the lock, GET the list, compare with the last snapshot, store the new
  * snapshot (only when it changed), store the run's status and history record, release the lock,
  * and only then answer. So an answer (HTTP, CLI, timer) means everything is stored, and nothing
- * of the run is left running after it. A failed run stores a failure record, leaves the last
- * snapshot untouched and releases the lock before it throws. A held lock throws LockHeldError
- * and records nothing (the run that holds it records its own outcome).
+ * of the run is left running after it. A failed run stores a failure record and releases the
+ * lock before it throws; the snapshot is untouched unless the run had stored its (validated)
+ * list before failing to store its records. A held lock throws LockHeldError and records nothing
+ * (the run that holds it records its own outcome).
  *
  * The run has a time budget (`limits.runBudgetMs`) passed as one AbortSignal to every call; when
  * it runs out, the run fails with a RunTimeoutError naming what it was waiting for.
