@@ -22,6 +22,7 @@ import { firstSync } from './scenarios/firstSync.js';
 import { peakMemory } from './scenarios/peakMemory.js';
 import { requestCounts } from './scenarios/requestCounts.js';
 import { scaling } from './scenarios/scaling.js';
+import { telemetryCost } from './scenarios/telemetryCost.js';
 import { warmSync } from './scenarios/warmSync.js';
 
 /** Sizes and repetitions: enough for stable medians, a few minutes on a 2-core machine. */
@@ -39,6 +40,7 @@ const PLAN = {
   memoryTodos: 100_000,
   cliPairs: 11,
   cliSyncPairs: 9,
+  telemetry: { warmPairs: 5, warmSyncs: 15, warmTodos: 1_000, coldPairs: 9 },
 };
 
 function progress(line: string): void {
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     ],
     ['memory', 'peak memory', async (b) => [await peakMemory(b, PLAN.memoryTodos)]],
     ['scaling', 'scaling', (b) => scaling(b, PLAN.scalingSizes, PLAN.scalingPairs)],
+    ['telemetry', 'telemetry export', (b) => telemetryCost(b, PLAN.telemetry)],
     [
       'cli',
       'CLI commands',

@@ -3,6 +3,8 @@
 // the app registers, and invokes a function as the worker does: preInvocation hooks (which may
 // wrap the handler), the handler with an InvocationContext carrying the host's trace context
 // (a new `traceparent` per invocation, as the host starts a span for each), postInvocation hooks.
+// Each log line of an invocation goes through the registered log hooks, as the worker (3.10+)
+// runs them; `{ logHooks: false }` plays a host before 4.34, whose worker refuses a log hook.
 import { randomBytes, randomUUID } from 'node:crypto';
 import Module from 'node:module';
 
@@ -15,6 +17,11 @@ export interface EmulatedHost {
   /** Hook names registered, in order (`preInvocation`, `postInvocation`, `log`, ...). */
   readonly hookNames: readonly string[];
   /**
+   * The capabilities the app tells the worker (and so the host) once loaded, e.g.
+   * `WorkerOpenTelemetryEnabled`: the host stops sending the worker's logs itself when "true".
+   */
+  capabilities(): Promise<Record<string, string>>;
+  /**
    * Invokes a function with `trigger` and a new InvocationContext whose log lines go to `log`.
    * Resolves with the handler's result and the `traceparent` the "host" sent.
    */
@@ -25,14 +32,33 @@ export interface EmulatedHost {
   ): Promise<{ result?: unknown; error?: unknown; traceparent: string }>;
 }
 
+export interface EmulatedHostOptions {
+  /** false: a host before 4.34 (worker before 3.10), which has no log hooks. Default true. */
+  readonly logHooks?: boolean;
+}
+
 /** Installs the stand-in; import the app (its entry, then the functions) after this. */
-export function emulateFunctionsHost(): EmulatedHost {
+export function emulateFunctionsHost(options: EmulatedHostOptions = {}): EmulatedHost {
+  const logHooks = options.logHooks ?? true;
   const functions = new Map<string, Callback>();
   const hooks: { name: string; callback: HookCallback }[] = [];
+  let model:
+    { getCapabilities(c: Record<string, string>): Promise<Record<string, string>> } | undefined;
   const core = {
-    version: '3.10.1',
-    setProgrammingModel: () => undefined,
+    version: logHooks ? '3.10.1' : '3.9.0',
+    // The worker's own log (system lines such as "Capability ... set to"), kept out of the output.
+    log: () => undefined,
+    setProgrammingModel: (programmingModel: typeof model) => {
+      model = programmingModel;
+    },
     registerHook: (name: string, callback: HookCallback) => {
+      if (name === 'log' && !logHooks) {
+        // What the older worker throws for a hook it does not know; @azure/functions turns it
+        // into "Log hooks require Azure Functions Host v4.34 or higher."
+        throw Object.assign(new RangeError(`Unrecognized hook "${name}"`), {
+          isAzureFunctionsSystemError: true,
+        });
+      }
       hooks.push({ name, callback });
       return { dispose: () => undefined };
     },
@@ -57,6 +83,7 @@ export function emulateFunctionsHost(): EmulatedHost {
     get hookNames() {
       return hooks.map((h) => h.name);
     },
+    capabilities: async () => (model ? await model.getCapabilities({}) : {}),
     async invoke(name, trigger, log) {
       const handler = functions.get(name);
       if (!handler) throw new Error(`no function ${name} was registered`);
@@ -66,7 +93,20 @@ export function emulateFunctionsHost(): EmulatedHost {
         invocationId: randomUUID(),
         functionName: name,
         traceContext: { traceParent: traceparent, traceState: '', attributes: {} },
-        logHandler: (level, ...args) => log.push(`[${level}] ${args.map(String).join(' ')}`),
+        logHandler: (level, ...args) => {
+          const message = args.map(String).join(' ');
+          log.push(`[${level}] ${message}`);
+          // Log hooks run synchronously, in the caller's (the handler's) async context.
+          for (const hook of hooks.filter((h) => h.name === 'log')) {
+            void hook.callback({
+              level,
+              message,
+              category: 'user',
+              invocationContext,
+              hookData: {},
+            });
+          }
+        },
       });
       const hookData = {};
       const pre: Record<string, unknown> = {

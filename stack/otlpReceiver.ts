@@ -45,12 +45,24 @@ export interface ReceivedMetric {
   }[];
 }
 
+export interface ReceivedLogRecord {
+  readonly body: string;
+  /** As the emitter named it (`information`, `warning`, ... for the worker's log hook). */
+  readonly severityText: string;
+  readonly severityNumber: number;
+  /** The trace and span the record was emitted in ('' when none). */
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly scope: string;
+}
+
 export interface OtlpReceiver {
   /** `OTEL_EXPORTER_OTLP_ENDPOINT` for a product process (http://127.0.0.1:<port>). */
   readonly endpoint: string;
   /** The settings that point a product process at this receiver. */
   readonly settings: Readonly<Record<string, string>>;
   spans(): ReceivedSpan[];
+  logRecords(): ReceivedLogRecord[];
   /** Metrics as last exported (cumulative: the latest export of each name wins). */
   metrics(): Map<string, ReceivedMetric>;
   /** Every byte received, decompressed, per request (for the no-leak tests). */
@@ -85,6 +97,7 @@ async function body(request: IncomingMessage): Promise<string> {
 
 export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   let spans: ReceivedSpan[] = [];
+  let logRecords: ReceivedLogRecord[] = [];
   let metrics = new Map<string, ReceivedMetric>();
   let raw: string[] = [];
   const server = createServer((request, response) => {
@@ -98,6 +111,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       const path = new URL(request.url ?? '/', 'http://x').pathname;
       const payload = JSON.parse(text) as Record<string, unknown>;
       if (path === '/v1/traces') spans.push(...decodeSpans(payload));
+      else if (path === '/v1/logs') logRecords.push(...decodeLogRecords(payload));
       else if (path === '/v1/metrics')
         for (const m of decodeMetrics(payload)) metrics.set(m.name, m);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -115,10 +129,12 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       OTEL_METRIC_EXPORT_INTERVAL: '3600000',
     },
     spans: () => [...spans],
+    logRecords: () => [...logRecords],
     metrics: () => new Map(metrics),
     rawBodies: () => [...raw],
     clear: () => {
       spans = [];
+      logRecords = [];
       metrics = new Map();
       raw = [];
     },
@@ -157,6 +173,32 @@ function decodeSpans(payload: Record<string, unknown>): ReceivedSpan[] {
         statusCode: s.status?.code ?? 0,
         scope: ss.scope?.name ?? '',
         resource: attributes(rs.resource?.attributes),
+      })),
+    ),
+  );
+}
+
+interface OtlpLogRecord {
+  body?: AnyValue;
+  severityText?: string;
+  severityNumber?: number;
+  traceId?: string;
+  spanId?: string;
+}
+
+function decodeLogRecords(payload: Record<string, unknown>): ReceivedLogRecord[] {
+  const resourceLogs = (payload.resourceLogs ?? []) as {
+    scopeLogs?: { scope?: { name?: string }; logRecords?: OtlpLogRecord[] }[];
+  }[];
+  return resourceLogs.flatMap((rl) =>
+    (rl.scopeLogs ?? []).flatMap((sl) =>
+      (sl.logRecords ?? []).map((r) => ({
+        body: String(value(r.body) ?? ''),
+        severityText: r.severityText ?? '',
+        severityNumber: r.severityNumber ?? 0,
+        traceId: hex(r.traceId) ?? '',
+        spanId: hex(r.spanId) ?? '',
+        scope: sl.scope?.name ?? '',
       })),
     ),
   );

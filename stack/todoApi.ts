@@ -39,6 +39,8 @@ export interface RecordedRequest {
   at: number;
   /** The raw Authorization header, for token refresh and leak tests. */
   authorization?: string;
+  /** The W3C trace context the client sent, for the telemetry tests. */
+  traceparent?: string;
 }
 
 export interface TodoApi {
@@ -382,6 +384,7 @@ export async function startTodoApi(opts: TodoApiOptions): Promise<TodoApi> {
     const path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname;
     const record: RecordedRequest = { method, path, status: 0, at: Date.now() };
     if (req.headers.authorization !== undefined) record.authorization = req.headers.authorization;
+    if (typeof req.headers.traceparent === 'string') record.traceparent = req.headers.traceparent;
     requestLog.push(record);
     // No x-ms-request-id: the real API sends none, so clients name a call by their own id.
     res.on('finish', () => {

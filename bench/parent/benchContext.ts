@@ -9,6 +9,8 @@ export interface BenchContext {
   readonly env: NodeJS.ProcessEnv;
   /** The same, with storage through the counting proxy. */
   readonly countedEnv: NodeJS.ProcessEnv;
+  /** Settings that make a probe export its telemetry to the stack's OTLP receiver. */
+  readonly otlpSettings: Readonly<Record<string, string>>;
   readonly serve: (request: ProbeRequest) => unknown;
 }
 
@@ -21,6 +23,7 @@ export function benchContext(
   return {
     env,
     countedEnv: { ...env, AzureWebJobsStorage: proxy.connectionString },
+    otlpSettings: stack.otlp.settings,
     serve(request) {
       switch (request.op) {
         case 'setTodos': {

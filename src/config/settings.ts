@@ -192,6 +192,67 @@ export const SETTINGS = [
     inAzure: 'required',
     format: 'guid',
   },
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    description:
+      'Application Insights to export traces, metrics and logs to (OpenTelemetry, Azure Monitor exporter). Set by the infra; unset, nothing goes to Azure Monitor. Not a secret (it names the resource), but ingestion is Entra-only: see APPLICATIONINSIGHTS_AUTHENTICATION_STRING.',
+    example:
+      'InstrumentationKey=<guid>;IngestionEndpoint=https://<region>.in.applicationinsights.azure.com/',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+    description:
+      'Entra authentication for the Azure Monitor export: the managed identity to send with (it needs Monitoring Metrics Publisher on Application Insights). Without a ClientId, the system-assigned identity.',
+    example: 'ClientId=22223333-cccc-4444-dddd-5555eeee6666;Authorization=AAD',
+    secret: false,
+    inAzure: 'required',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    description:
+      'An OTLP/HTTP collector to export traces, metrics and logs to (its /v1/traces, /v1/metrics and /v1/logs), besides or instead of Azure Monitor. The OpenTelemetry SDK reads the other OTEL_EXPORTER_OTLP_* settings (headers, protocol, timeout) as the specification defines them.',
+    example: 'http://127.0.0.1:4318',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    description: 'Exports only traces over OTLP, to this full URL (…/v1/traces).',
+    example: 'http://127.0.0.1:4318/v1/traces',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+    description: 'Exports only metrics over OTLP, to this full URL (…/v1/metrics).',
+    example: 'http://127.0.0.1:4318/v1/metrics',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+    description: 'Exports only log records over OTLP, to this full URL (…/v1/logs).',
+    example: 'http://127.0.0.1:4318/v1/logs',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_METRIC_EXPORT_INTERVAL',
+    description:
+      'Milliseconds between periodic metric exports (default 60000); the functions also export at the end of every invocation.',
+    example: '60000',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_SDK_DISABLED',
+    description: 'true: no telemetry at all, whatever else is set (the SDK is not even loaded).',
+    example: 'true',
+    secret: false,
+    inAzure: 'optional',
+  },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

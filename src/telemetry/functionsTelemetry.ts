@@ -24,8 +24,11 @@ export async function startFunctionsTelemetry(
   if (!telemetry.exporting) return telemetry;
   const { app } = functions;
   try {
+    const loaded = await import('@azure/functions-opentelemetry-instrumentation');
+    // A webpack-built CommonJS module: Node's ESM loader cannot detect its named exports, so
+    // (unbundled) they are only on `default`; esbuild's interop in the bundles gives both.
     const { AzureFunctionsInstrumentation } =
-      await import('@azure/functions-opentelemetry-instrumentation');
+      (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
     const instrumentation = new AzureFunctionsInstrumentation({ enabled: false });
     for (const definition of instrumentation.getModuleDefinitions()) {
       definition.patch?.(functions);
@@ -34,6 +37,13 @@ export async function startFunctionsTelemetry(
     warn(
       `telemetry: worker logs are not sent through OpenTelemetry (${err instanceof Error ? err.message : 'unknown error'}); traces and metrics are`,
     );
+    // The instrumentation told the host, before its log hook failed, that the worker sends its
+    // own logs: take that back, so that the host goes on sending them.
+    try {
+      app.setup({ capabilities: { WorkerOpenTelemetryEnabled: false } });
+    } catch {
+      // Setup already locked (the app had started): there is nothing to take back any more.
+    }
     app.hook.preInvocation((hook) => {
       const trace = hook.invocationContext.traceContext;
       if (!trace?.traceParent) return;

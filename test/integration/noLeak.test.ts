@@ -11,16 +11,18 @@ import {
   generateAccountSASQueryParameters,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
+import { emulateFunctionsHost } from '../../stack/functionsHost.js';
 import type { LocalStack } from '../../stack/localStack.js';
-import { findLeaks, newInvocation, syncRequest } from '../support/capture.js';
+import { findLeaks, syncRequest } from '../support/capture.js';
 import { runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 /**
  * Runs the paths that handle credentials (success, refusals, failures, storage by key and by
  * SAS) and checks that no token, client secret, storage key, SAS or connection string appears
- * in anything a person could see: CLI output, function logs, HTTP responses, process stderr
- * and the run records written to storage.
+ * in anything a person could see: CLI output, function logs, HTTP responses, process stderr,
+ * the run records written to storage, and every byte of telemetry exported (the CLI and the
+ * functions export to the stack's OTLP receiver here).
  */
 let stack: LocalStack;
 let cwd: string;
@@ -49,6 +51,7 @@ async function cli(args: string[], settings: Record<string, string | undefined>)
     env: {
       PATH: process.env.PATH,
       NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...stack.otlp.settings,
       ...settings,
     },
     cwd,
@@ -103,11 +106,15 @@ describe('no secret in any output', () => {
     await cli(['--op', 'getToDos'], settings);
 
     // Handlers: success, API failure, token failure; logs and response bodies.
-    Object.assign(process.env, settings);
-    const { syncTodos } = await import('../../src/functions/syncTodos.js');
+    // Loaded as the host loads them (the entry module first), exporting to the receiver.
+    Object.assign(process.env, settings, stack.otlp.settings);
+    const host = emulateFunctionsHost();
+    await import('../../src/index.js');
+    await import('../../src/functions/syncTodos.js');
     const call = async (method: 'GET' | 'POST') => {
-      const { context, lines } = newInvocation('syncTodos');
-      const response = await syncTodos(syncRequest(method), context);
+      const lines: string[] = [];
+      const run = await host.invoke('syncTodos', syncRequest(method), lines);
+      const response = run.result as { jsonBody?: unknown; body?: unknown };
       seen.push(
         ...lines,
         JSON.stringify(response.jsonBody ?? null),
@@ -140,6 +147,16 @@ describe('no secret in any output', () => {
         seen.push((await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
       }
     }
+
+    // Every byte of telemetry the CLI processes and the functions exported.
+    const exported = stack.otlp.rawBodies();
+    assert.ok(
+      exported.some((body) => body.includes('"todo-sync.sync"')) &&
+        exported.some((body) => body.includes('todo_sync.runs')) &&
+        exported.some((body) => body.includes('sync started')),
+      'spans, metrics and log records were exported',
+    );
+    seen.push(...exported);
 
     const secrets = [
       stack.clientSecret,

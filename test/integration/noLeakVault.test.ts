@@ -15,7 +15,8 @@ import { startTestStack } from '../support/stackForTests.js';
 /**
  * The no-leak check for the vault and managed-identity modes: vault values, private keys,
  * PKCS#12 content, managed-identity assertions and the identity header never appear in CLI
- * output, function logs or HTTP responses, on success or failure.
+ * output, function logs, HTTP responses or any byte of exported telemetry (the CLI exports to
+ * the stack's OTLP receiver here), on success or failure.
  */
 let stack: LocalStack;
 let cwd: string;
@@ -37,6 +38,7 @@ async function cli(
     env: {
       PATH: process.env.PATH,
       NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...stack.otlp.settings,
       ...stack.settings,
       SYNC_CONTAINER: 'leak-vault',
       ...changes,
@@ -96,6 +98,14 @@ describe('no secret in any output, vault and managed-identity modes', () => {
     stack.vault.setForbidden(false);
     assert.equal(response.status, 503);
     seen.push(...lines, typeof response.body === 'string' ? response.body : '');
+
+    // Every byte of telemetry exported, the vault's and the managed identity's calls included.
+    const exported = stack.otlp.rawBodies();
+    assert.ok(
+      exported.some((body) => body.includes('SecretClient.getSecret')),
+      'the vault reads were exported',
+    );
+    seen.push(...exported);
 
     const cert = stack.daemonCertificate;
     const keyBody = cert.keyPem.split('\n').filter((l) => l && !l.startsWith('-----'));

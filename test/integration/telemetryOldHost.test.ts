@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import functions from '@azure/functions';
+import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import { startTestStack, type LocalStack } from '../support/stackForTests.js';
+
+/**
+ * A host before 4.34 (Node worker before 3.10) has no log hooks: registering one throws, and the
+ * Functions OpenTelemetry instrumentation registers one. The app must still load, warn once, tell
+ * the host it does not send the worker's logs itself, and still run each invocation in the
+ * host's trace context.
+ */
+let stack: LocalStack;
+let host: EmulatedHost;
+const stderr: string[] = [];
+const stderrWrite = process.stderr.write.bind(process.stderr);
+
+describe('telemetry on a host without log hooks (before 4.34)', () => {
+  before(async () => {
+    stack = await startTestStack();
+    Object.assign(process.env, stack.settings, stack.otlp.settings);
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+      stderr.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return stderrWrite(chunk, ...rest);
+    };
+    host = emulateFunctionsHost({ logHooks: false });
+    await import('../../src/index.js');
+    await import('../../src/functions/health.js');
+    await import('../../src/functions/syncTodos.js');
+    await import('../../src/functions/syncTodosTimer.js');
+  });
+  after(async () => {
+    process.stderr.write = stderrWrite;
+    await stack.stop();
+  });
+
+  it('loads every function and warns once', async () => {
+    assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
+    assert.ok(!host.hookNames.includes('log'));
+    assert.ok(
+      host.hookNames.includes('preInvocation') && host.hookNames.includes('postInvocation'),
+    );
+    const warnings = stderr.filter((line) => line.includes('telemetry'));
+    assert.equal(warnings.length, 1, warnings.join(''));
+    assert.match(
+      warnings[0] ?? '',
+      /^todo-sync: warning: telemetry: worker logs are not sent through OpenTelemetry \(Log hooks require Azure Functions Host v4\.34 or higher\.\); traces and metrics are\n$/,
+    );
+    // The host keeps sending the worker's logs.
+    assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'false');
+  });
+
+  it("still runs each invocation in the host's trace context, and exports it", async () => {
+    for (let i = 0; i < 2; i++) {
+      const log: string[] = [];
+      const run = await host.invoke(
+        'syncTodos',
+        new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
+        log,
+      );
+      assert.equal(run.error, undefined);
+      assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
+      const [, traceId, parentId] = run.traceparent.split('-');
+      const sync = stack.otlp
+        .spans()
+        .filter((s) => s.traceId === traceId && s.name === 'todo-sync.sync');
+      assert.equal(sync.length, 1);
+      assert.equal(sync[0]?.parentSpanId, parentId);
+      assert.ok(log.some((line) => line.startsWith('[information] sync started')));
+    }
+    assert.equal(
+      stderr.filter((line) => line.includes('telemetry')).length,
+      1,
+      'still one warning after invocations',
+    );
+    // The host sends the worker's logs: none goes through OpenTelemetry twice.
+    assert.deepEqual(stack.otlp.logRecords(), []);
+  });
+});

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { statusClass } from '../../src/telemetry/instruments.js';
+import { monitorCredential } from '../../src/telemetry/telemetrySdk.js';
+import { telemetryTargets } from '../../src/telemetry/telemetryTargets.js';
+
+const CONNECTION =
+  'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+const UAMI = '22223333-cccc-4444-dddd-5555eeee6666';
+
+describe('telemetryTargets', () => {
+  it('is nowhere without an endpoint or a connection string', () => {
+    assert.equal(telemetryTargets({}), undefined);
+    assert.equal(telemetryTargets({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }), undefined);
+    assert.equal(telemetryTargets({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }), undefined);
+    // Other OTEL_* settings alone export nothing.
+    assert.equal(
+      telemetryTargets({ OTEL_SERVICE_NAME: 'x', OTEL_TRACES_SAMPLER: 'always_on' }),
+      undefined,
+    );
+  });
+
+  it('is OTLP only (nothing to Azure Monitor) for any OTLP endpoint setting', () => {
+    for (const name of [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+    ]) {
+      assert.deepEqual(telemetryTargets({ [name]: 'http://127.0.0.1:4318' }), { otlp: true }, name);
+    }
+    // The authentication string alone does not send anything to Azure Monitor.
+    assert.deepEqual(
+      telemetryTargets({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
+      }),
+      { otlp: true },
+    );
+  });
+
+  it('is Azure Monitor with the managed identity the authentication string names', () => {
+    assert.deepEqual(
+      telemetryTargets({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
+      }),
+      {
+        otlp: false,
+        azureMonitor: { connectionString: CONNECTION, managedIdentity: { clientId: UAMI } },
+      },
+    );
+    // Keys case-insensitive, spaces trimmed, in any order.
+    assert.deepEqual(
+      telemetryTargets({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: ` authorization=aad ; clientid=${UAMI} `,
+      })?.azureMonitor?.managedIdentity,
+      { clientId: UAMI },
+    );
+    // No client id: the system-assigned identity.
+    assert.equal(
+      telemetryTargets({
+        APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
+      })?.azureMonitor?.managedIdentity,
+      'system',
+    );
+    // Not AAD, or no authentication string: no credential (instrumentation-key ingestion).
+    for (const auth of [undefined, '', `ClientId=${UAMI}`, `ClientId=${UAMI};Authorization=Key`]) {
+      assert.deepEqual(
+        telemetryTargets({
+          APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+          APPLICATIONINSIGHTS_AUTHENTICATION_STRING: auth,
+        }),
+        { otlp: false, azureMonitor: { connectionString: CONNECTION } },
+        String(auth),
+      );
+    }
+  });
+
+  it('is both when both are set, and nowhere when OTEL_SDK_DISABLED is true', () => {
+    const both = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+    };
+    assert.deepEqual(telemetryTargets(both), {
+      otlp: true,
+      azureMonitor: { connectionString: CONNECTION },
+    });
+    assert.equal(telemetryTargets({ ...both, OTEL_SDK_DISABLED: ' TRUE ' }), undefined);
+    assert.ok(telemetryTargets({ ...both, OTEL_SDK_DISABLED: 'false' }));
+  });
+});
+
+describe('statusClass', () => {
+  it('names the class of a status, or network when none came', () => {
+    assert.equal(statusClass(200), '2xx');
+    assert.equal(statusClass(204), '2xx');
+    assert.equal(statusClass(301), '3xx');
+    assert.equal(statusClass(404), '4xx');
+    assert.equal(statusClass(429), '4xx');
+    assert.equal(statusClass(503), '5xx');
+    assert.equal(statusClass(undefined), 'network');
+  });
+});
+
+/**
+ * The Azure Monitor exporters' credential, against an endpoint speaking App Service's managed
+ * identity protocol (IDENTITY_ENDPOINT / X-IDENTITY-HEADER): it asks for the identity the
+ * authentication string names, for Azure Monitor's audience.
+ */
+describe('the Azure Monitor credential', () => {
+  let server: Server;
+  const asked: URLSearchParams[] = [];
+  const headers: (string | undefined)[] = [];
+  before(async () => {
+    server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      asked.push(url.searchParams);
+      headers.push(request.headers['x-identity-header'] as string | undefined);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: 'monitor-token',
+          expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+          resource: url.searchParams.get('resource'),
+          token_type: 'Bearer',
+          client_id: url.searchParams.get('client_id'),
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port.toString()}/msi/token`;
+    process.env.IDENTITY_HEADER = 'identity-header-value';
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('is the user-assigned managed identity of APPLICATIONINSIGHTS_AUTHENTICATION_STRING', async () => {
+    const targets = telemetryTargets({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
+    });
+    const credential = await monitorCredential(targets?.azureMonitor?.managedIdentity);
+    assert.ok(credential, 'a credential');
+    assert.equal(credential.constructor.name, 'ManagedIdentityCredential');
+    const token = await credential.getToken('https://monitor.azure.com//.default');
+    assert.ok(token);
+    assert.equal(token.token, 'monitor-token');
+    const [query] = asked;
+    assert.ok(query && asked.length === 1, 'one request to the managed identity endpoint');
+    assert.equal(query.get('client_id'), UAMI);
+    assert.equal(query.get('resource'), 'https://monitor.azure.com/');
+    assert.equal(headers[0], 'identity-header-value');
+  });
+
+  it('is none without Entra authentication', async () => {
+    assert.equal(await monitorCredential(undefined), undefined);
+  });
+});
