@@ -6,7 +6,7 @@
 // Each log line of an invocation goes through the registered log hooks, as the worker (3.10+)
 // runs them; `{ logHooks: false }` plays a host before 4.34, whose worker refuses a log hook.
 import { randomBytes, randomUUID } from 'node:crypto';
-import Module from 'node:module';
+import { provideFunctionsCore } from './functionsCoreModule.js';
 
 type Callback = (...args: unknown[]) => unknown;
 type HookCallback = (context: Record<string, unknown>) => unknown;
@@ -67,13 +67,7 @@ export function emulateFunctionsHost(options: EmulatedHostOptions = {}): Emulate
       return { dispose: () => undefined };
     },
   };
-  const loader = Module as unknown as {
-    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
-  };
-  const load = loader._load;
-  loader._load = function (request: string, parent: unknown, isMain: boolean): unknown {
-    return request === '@azure/functions-core' ? core : load.call(this, request, parent, isMain);
-  };
+  provideFunctionsCore(core);
   const run = async (name: string, context: Record<string, unknown>): Promise<void> => {
     for (const hook of hooks.filter((h) => h.name === name)) await hook.callback(context);
   };

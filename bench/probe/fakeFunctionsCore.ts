@@ -2,7 +2,7 @@
 // `@azure/functions-core` to require(); @azure/functions registers each function through it.
 // Serving it here the same way (test/integration/registrations.test.ts does too) lets a probe
 // see when both functions are registered and call their handlers as the host would.
-import Module from 'node:module';
+import { provideFunctionsCore } from '../../stack/functionsCoreModule.js';
 
 export type Handler = (trigger: unknown, context: unknown) => Promise<unknown>;
 
@@ -24,12 +24,6 @@ export function installFakeFunctionsCore(): Registrations {
       return { dispose: () => undefined };
     },
   };
-  const loader = Module as unknown as {
-    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
-  };
-  const load = loader._load;
-  loader._load = function (request: string, parent: unknown, isMain: boolean): unknown {
-    return request === '@azure/functions-core' ? core : load.call(this, request, parent, isMain);
-  };
+  provideFunctionsCore(core);
   return registrations;
 }

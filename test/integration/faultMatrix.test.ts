@@ -6,7 +6,6 @@
 // seconds; each test prints the time its stall took to end. Key Vault and the managed-identity
 // endpoint have files of their own (faultMatrix.vault, faultMatrix.managedIdentity).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { startCountingProxy, type CountingProxy } from '../../stack/countingProxy.js';
 import type { LocalStack } from '../../stack/localStack.js';
+import { runNodeScript } from '../../stack/runNodeScript.js';
 import type { Stall } from '../../stack/stall.js';
 import { findLeaks } from '../support/capture.js';
 import { runCliProcess } from '../support/runCliProcess.js';
@@ -350,37 +350,28 @@ interface GcChildResult {
 }
 
 /** Runs test/support/gcDeadlineChild in a process of its own with --expose-gc. */
-function runGcChild(settings: Record<string, string>): Promise<GcChildResult> {
+async function runGcChild(settings: Record<string, string>): Promise<GcChildResult> {
   const script = join(
     dirname(fileURLToPath(import.meta.url)),
     '..',
     'support',
     'gcDeadlineChild.js',
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        TODO_SYNC_TEST_SETTINGS: JSON.stringify(settings),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`gcDeadlineChild exited with ${String(code)}: ${stderr}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as GcChildResult);
-      } catch {
-        reject(new Error(`gcDeadlineChild printed no result: ${stdout} ${stderr}`));
-      }
-    });
+  const run = await runNodeScript(script, [], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      TODO_SYNC_TEST_SETTINGS: JSON.stringify(settings),
+    },
+    cwd: process.cwd(),
+    nodeOptions: ['--expose-gc'],
   });
+  if (run.code !== 0) {
+    throw new Error(`gcDeadlineChild exited with ${String(run.code)}: ${run.stderr}`);
+  }
+  try {
+    return JSON.parse(run.stdout) as GcChildResult;
+  } catch {
+    throw new Error(`gcDeadlineChild printed no result: ${run.stdout} ${run.stderr}`);
+  }
 }

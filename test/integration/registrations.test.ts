@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import Module from 'node:module';
 import { relative, sep } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { mainEntryFiles } from '../../scripts/package/mainEntries.js';
-import { TEST_TARGET, targetRoot } from '../support/testTarget.js';
+import { provideFunctionsCore } from '../../stack/functionsCoreModule.js';
+import { loadMainEntries, TEST_TARGET, targetRoot } from '../support/testTarget.js';
 
 /**
  * The Functions host hands registrations to @azure/functions through the module
@@ -24,14 +22,7 @@ const fakeCore = {
     return { dispose: () => undefined };
   },
 };
-const loader = Module as unknown as {
-  _load: (request: string, parent: unknown, isMain: boolean) => unknown;
-};
-const originalLoad = loader._load;
-loader._load = function (request: string, parent: unknown, isMain: boolean): unknown {
-  if (request === '@azure/functions-core') return fakeCore;
-  return originalLoad.call(this, request, parent, isMain);
-};
+provideFunctionsCore(fakeCore);
 
 /** The clone (main: the tsc output) or the deploy package (main: the bundle's entry). */
 const root = targetRoot();
@@ -49,8 +40,7 @@ describe(`function registrations (${TEST_TARGET})`, () => {
   let files: string[] = [];
   // Loaded once for every test here, so each test holds on its own (alone, filtered or reordered).
   before(async () => {
-    files = mainEntryFiles(root);
-    for (const file of files) await import(pathToFileURL(file).href);
+    files = await loadMainEntries(root);
   });
 
   it('loads exactly the entry points package.json main names', () => {

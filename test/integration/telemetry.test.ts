@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
+import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
 import { timerInfo } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
+import { loadMainEntries } from '../support/testTarget.js';
 
 /**
  * The functions as the host runs them (the entry module, then the functions, through the
@@ -62,11 +64,7 @@ describe('telemetry exported to OTLP, functions run as the host runs them', () =
       return stderrWrite(chunk, ...rest);
     };
     host = emulateFunctionsHost();
-    // package.json `main`, in its order: the entry module, then the functions.
-    await import('../../src/index.js');
-    await import('../../src/functions/health.js');
-    await import('../../src/functions/syncTodos.js');
-    await import('../../src/functions/syncTodosTimer.js');
+    await loadMainEntries(REPO_ROOT);
   });
   after(async () => {
     process.stderr.write = stderrWrite;

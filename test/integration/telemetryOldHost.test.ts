@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
+import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
+import { loadMainEntries } from '../support/testTarget.js';
 
 /**
  * A host before 4.34 (Node worker before 3.10) has no log hooks: registering one throws, and the
@@ -24,10 +26,7 @@ describe('telemetry on a host without log hooks (before 4.34)', () => {
       return stderrWrite(chunk, ...rest);
     };
     host = emulateFunctionsHost({ logHooks: false });
-    await import('../../src/index.js');
-    await import('../../src/functions/health.js');
-    await import('../../src/functions/syncTodos.js');
-    await import('../../src/functions/syncTodosTimer.js');
+    await loadMainEntries(REPO_ROOT);
   });
   after(async () => {
     process.stderr.write = stderrWrite;

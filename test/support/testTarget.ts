@@ -3,6 +3,7 @@
 // TODO_SYNC_TEST_TARGET=bundle for that pass). Both must behave the same.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mainEntryFiles } from '../../scripts/package/mainEntries.js';
 import { DEPLOY_MAIN, packagePaths, REPO_ROOT } from '../../scripts/package/paths.js';
 import type { syncTodos } from '../../src/functions/syncTodos.js';
 import type { syncTodosTimer } from '../../src/functions/syncTodosTimer.js';
@@ -38,4 +39,14 @@ export async function importHandlers(): Promise<Handlers> {
     import('../../src/functions/syncTodosTimer.js'),
   ]);
   return { syncTodos: http.syncTodos, syncTodosTimer: timer.syncTodosTimer };
+}
+
+/**
+ * Loads what package.json `main` names, in its order, as the host does (the entry module first,
+ * then the functions), and returns the files loaded.
+ */
+export async function loadMainEntries(root: string = targetRoot()): Promise<string[]> {
+  const files = mainEntryFiles(root);
+  for (const file of files) await import(pathToFileURL(file).href);
+  return files;
 }
