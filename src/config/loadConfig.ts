@@ -575,10 +575,38 @@ export function requireStorage(config: AppConfig): StorageConfig {
   return config.storage;
 }
 
-/** The values of the secret-bearing settings, for the redactor that scrubs every output. */
+/**
+ * The per-signal variants of OTEL_EXPORTER_OTLP_HEADERS: not in the catalogue (the SDK reads
+ * them, and one entry documents them all) but secret alike.
+ */
+const OTLP_SIGNAL_HEADERS = ['TRACES', 'METRICS', 'LOGS'].map(
+  (signal) => `OTEL_EXPORTER_OTLP_${signal}_HEADERS`,
+);
+
+/**
+ * The values of the secret-bearing settings, for the redactor that scrubs every output. A header
+ * list (`key=value,key2=value2`) also gives each value on its own, since a message may hold one
+ * header without the others.
+ */
 export function secretSettingValues(source: SettingsSource): string[] {
-  return SETTINGS.flatMap((spec) => {
-    const value = spec.secret ? source[spec.name]?.trim() : undefined;
-    return value ? [value] : [];
+  const names = [
+    ...SETTINGS.filter((spec) => spec.secret).map((spec) => spec.name),
+    ...OTLP_SIGNAL_HEADERS,
+  ];
+  return names.flatMap((name) => {
+    const value = source[name]?.trim();
+    if (!value) return [];
+    if (!name.endsWith('_HEADERS')) return [value];
+    const headerValues = value.split(',').flatMap((pair) => {
+      const raw = pair.slice(pair.indexOf('=') + 1).trim();
+      let decoded = raw;
+      try {
+        decoded = decodeURIComponent(raw);
+      } catch {
+        // Not percent-encoded after all: the value as written.
+      }
+      return pair.includes('=') && raw ? [raw, decoded] : [];
+    });
+    return [value, ...headerValues];
   });
 }

@@ -218,6 +218,14 @@ export const SETTINGS = [
     inAzure: 'optional',
   },
   {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    description:
+      "Headers the OTLP exporters send (key=value pairs, comma-separated), often a collector's API key: read by the OpenTelemetry SDK; every value is scrubbed from our output. The per-signal OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_HEADERS are treated alike.",
+    example: 'api-key=<collector key>',
+    secret: true,
+    inAzure: 'optional',
+  },
+  {
     name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
     description: 'Exports only traces over OTLP, to this full URL (…/v1/traces).',
     example: 'http://127.0.0.1:4318/v1/traces',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig, requireStorage } from '../../src/config/loadConfig.js';
+import { loadConfig, requireStorage, secretSettingValues } from '../../src/config/loadConfig.js';
+import { Redactor } from '../../src/logging/redact.js';
 import { ConfigError } from '../../src/errors.js';
 
 const SECRET = 'sEcReT~value.for_tests-123';
@@ -427,5 +428,28 @@ describe('loadConfig', () => {
         /^KEY_VAULT_URL uses http:\/\/ for a non-loopback host/,
       );
     });
+  });
+
+  it('scrubs each OTLP header value on its own, per-signal headers too', () => {
+    const redactor = new Redactor(
+      secretSettingValues({
+        CLIENT_SECRET: 'client-secret-value-1',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=collector-key-42,x-tenant=t%3Dsecret-99',
+        OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'authorization=logs-token-77',
+      }),
+    );
+    const text = redactor.redact(
+      'sent api-key collector-key-42 for t=secret-99 and logs-token-77 with client-secret-value-1',
+    );
+    for (const secret of [
+      'collector-key-42',
+      't=secret-99',
+      'logs-token-77',
+      'client-secret-value-1',
+    ]) {
+      assert.ok(!text.includes(secret), text);
+    }
+    // Names are not secrets: the redactor keeps them.
+    assert.match(text, /^sent api-key \[REDACTED\]/);
   });
 });
