@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { boundedSignal, untilAborted } from '../core/boundedSignal.js';
+import { callWithin } from '../core/boundedSignal.js';
 import { AuthError } from '../errors.js';
 import type { CredentialSource, MsalCredential } from './credentialSource.js';
 import { currentTokenCall } from './tokenCallContext.js';
@@ -23,31 +23,26 @@ export function managedIdentityAssertionSource(
     clientAssertion: async () => {
       // MSAL calls this without a signal: the token request's deadline comes through its context.
       const call = currentTokenCall();
-      const limit = boundedSignal(
-        call?.signal,
-        callTimeoutMs,
-        () =>
-          new AuthError(
-            `The managed-identity endpoint did not give a token for the federated credential within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS).`,
-          ),
-      );
       try {
         // Raced against the bound, not just given it: ManagedIdentityCredential hands MSAL no
         // signal, so a managed-identity endpoint that accepts and never answers would hold the
         // token request (and the run) for ever. Its request is left to the SDK.
-        const token = await untilAborted(
-          credential.getToken(TOKEN_EXCHANGE_SCOPE, { abortSignal: limit.signal }),
-          limit.signal,
+        const token = await callWithin(
+          call?.signal,
+          callTimeoutMs,
+          () =>
+            new AuthError(
+              `The managed-identity endpoint did not give a token for the federated credential within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS).`,
+            ),
+          (abortSignal) => credential.getToken(TOKEN_EXCHANGE_SCOPE, { abortSignal }),
         );
         if (!token) throw new Error('the managed identity returned no token for the assertion');
         return token.token;
       } catch (err) {
-        if (call && limit.signal.aborted && limit.signal.reason instanceof AuthError) {
-          call.failure = limit.signal.reason;
-        }
+        // Our timeout (the identity SDK's own errors are not ours): MSAL would replace it with
+        // a generic network_error, so the token call takes it back.
+        if (call && err instanceof AuthError) call.failure = err;
         throw err;
-      } finally {
-        limit.dispose();
       }
     },
   };

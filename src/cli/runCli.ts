@@ -1,5 +1,5 @@
 import type { SettingsSource } from '../config/loadConfig.js';
-import { boundedSignal } from '../core/boundedSignal.js';
+import { callWithin } from '../core/boundedSignal.js';
 import { RunTimeoutError, TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
 import { Redactor } from '../logging/redact.js';
@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     } else {
       // The same budget for the single calls, so a stalled peer never holds a script for ever.
       const seconds = (config.limits.runTimeoutMs / 1000).toString();
-      const budget = boundedSignal(
+      result = await callWithin<unknown>(
         undefined,
         config.limits.runTimeoutMs,
         () =>
@@ -75,19 +75,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             `--op ${command.op} ran out of its ${seconds} s budget (SYNC_TIMEOUT_SECONDS).`,
             [command.op],
           ),
-      );
-      try {
-        result =
+        (signal) =>
           command.op === 'getToDos'
-            ? await runtime.api.listTodos({ signal: budget.signal })
-            : await runtime.api.addTodo(command.description, command.owner, {
-                signal: budget.signal,
-              });
-      } catch (err) {
-        throw budget.signal.reason instanceof RunTimeoutError ? budget.signal.reason : err;
-      } finally {
-        budget.dispose();
-      }
+            ? runtime.api.listTodos({ signal })
+            : runtime.api.addTodo(command.description, command.owner, { signal }),
+      );
     }
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return 0;

@@ -64,3 +64,23 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
     );
   });
 }
+
+/**
+ * Runs `call` with a signal bounded as boundedSignal's, and settles when it does or when that
+ * signal aborts, whichever is first (the wait ends at the bound even if the call ignores its
+ * signal). When the bound itself ran out, rejects with `onTimeout()`'s error, so the caller's
+ * message says which call timed out; when `parent` aborted, with the parent's reason.
+ */
+export async function callWithin<T>(
+  parent: AbortSignal | undefined,
+  ms: number,
+  onTimeout: () => Error,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const limit = boundedSignal(parent, ms, onTimeout);
+  try {
+    return await untilAborted(call(limit.signal), limit.signal);
+  } finally {
+    limit.dispose();
+  }
+}

@@ -7,7 +7,7 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { parseJsonBytes } from '../core/jsonBody.js';
-import { boundedSignal } from '../core/boundedSignal.js';
+import { callWithin } from '../core/boundedSignal.js';
 import type { CallOptions } from '../core/callOptions.js';
 import type { SyncLock, SyncStore, VersionedSnapshot } from '../core/syncStore.js';
 import { LockHeldError, StorageError } from '../errors.js';
@@ -226,28 +226,19 @@ export class BlobSyncStore implements SyncStore {
    * operation has taken `callTimeoutMs`, whichever is first. The SDK's `tryTimeoutInMs` only asks
    * the server to give up; without this a stalled endpoint would hold the call for ever.
    */
-  private async bounded<T>(
+  private bounded<T>(
     operation: string,
     options: CallOptions,
     call: (abortSignal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     const seconds = (this.callTimeoutMs / 1000).toString();
-    const limit = boundedSignal(
+    // A call that runs out ends with this error, not the SDK's AbortError: it names the bound.
+    return callWithin(
       options.signal,
       this.callTimeoutMs,
       () => new StorageError(`Blob Storage did not ${operation} within ${seconds} s.`),
+      call,
     );
-    try {
-      return await call(limit.signal);
-    } catch (err) {
-      // The SDK reports an abort as AbortError: say which bound ended the call.
-      if (limit.signal.aborted && limit.signal.reason instanceof StorageError) {
-        throw limit.signal.reason;
-      }
-      throw err;
-    } finally {
-      limit.dispose();
-    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { bodyDigest } from '../core/bodyDigest.js';
-import { boundedSignal } from '../core/boundedSignal.js';
+import { callWithin } from '../core/boundedSignal.js';
 import type { Clock } from '../core/clock.js';
 import { NO_RUN_METRICS, TELEMETRY_SCOPE, type RunMetrics } from '../core/runTelemetry.js';
 import type { SyncLock, SyncStore } from '../core/syncStore.js';
@@ -299,36 +299,36 @@ async function recordFailure(
   run: { runId: string; trigger: SyncTrigger; started: Date; error: Error },
 ): Promise<void> {
   logger.error('sync failed', { runId: run.runId, reason: run.error.message });
-  const bounded = boundedSignal(
-    undefined,
-    limits.cleanupBudgetMs,
-    () =>
-      new StorageError(
-        `Blob Storage did not store the failure record within ${(limits.cleanupBudgetMs / 1000).toString()} s.`,
-      ),
-  );
   try {
-    const lastSuccessAt = await previousSuccess(store, logger, bounded.signal);
-    const finished = clock.now();
-    const record: RunRecord = {
-      schemaVersion: 1,
-      status: 'failed',
-      runId: run.runId,
-      trigger: run.trigger,
-      startedAt: run.started.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - run.started.getTime(),
-      error: {
-        code: run.error instanceof TodoSyncError ? run.error.code : 'internal',
-        message: run.error.message,
+    await callWithin(
+      undefined,
+      limits.cleanupBudgetMs,
+      () =>
+        new StorageError(
+          `Blob Storage did not store the failure record within ${(limits.cleanupBudgetMs / 1000).toString()} s.`,
+        ),
+      async (signal) => {
+        const lastSuccessAt = await previousSuccess(store, logger, signal);
+        const finished = clock.now();
+        const record: RunRecord = {
+          schemaVersion: 1,
+          status: 'failed',
+          runId: run.runId,
+          trigger: run.trigger,
+          startedAt: run.started.toISOString(),
+          finishedAt: finished.toISOString(),
+          durationMs: finished.getTime() - run.started.getTime(),
+          error: {
+            code: run.error instanceof TodoSyncError ? run.error.code : 'internal',
+            message: run.error.message,
+          },
+          ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
+        };
+        await writeRecords(store, record, signal);
       },
-      ...(lastSuccessAt === undefined ? {} : { lastSuccessAt }),
-    };
-    await writeRecords(store, record, bounded.signal);
+    );
   } catch (writeErr) {
     logger.warn('could not write the failure record', { reason: ensureError(writeErr).message });
-  } finally {
-    bounded.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { isLoopbackHost } from '../config/loopback.js';
-import { boundedSignal, untilAborted } from '../core/boundedSignal.js';
+import { callWithin } from '../core/boundedSignal.js';
 import type { CallOptions } from '../core/callOptions.js';
 import { VaultError } from '../errors.js';
 import type { Redactor } from '../logging/redact.js';
@@ -29,23 +29,20 @@ export function createKeyVaultSecretVault(options: KeyVaultSecretVaultOptions): 
   return {
     vaultUrl,
     async getSecret(name: string, version?: string, call: CallOptions = {}): Promise<VaultSecret> {
-      // The SDK waits for ever on a vault (or identity endpoint) that accepts and never answers.
-      const limit = boundedSignal(
-        call.signal,
-        callTimeoutMs,
-        () =>
-          new VaultError(
-            `Key Vault ${vaultUrl} did not answer the read of secret "${name}" within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS), its token included: check that the vault and the managed-identity endpoint are reachable.`,
-            { vaultUrl, item: name },
-          ),
-      );
       try {
         // Raced against the bound, not just given it: the vault's token comes from
         // ManagedIdentityCredential, which hands MSAL no signal, so a managed-identity endpoint
-        // that never answers would hold the read (and the run) for ever.
-        const secret = await untilAborted(
-          client.getSecret(name, { ...(version ? { version } : {}), abortSignal: limit.signal }),
-          limit.signal,
+        // that never answers would hold the read (and the run) for ever. The SDK by itself waits
+        // for ever on a vault that accepts and never answers.
+        const secret = await callWithin(
+          call.signal,
+          callTimeoutMs,
+          () =>
+            new VaultError(
+              `Key Vault ${vaultUrl} did not answer the read of secret "${name}" within ${(callTimeoutMs / 1000).toString()} s (CALL_TIMEOUT_SECONDS), its token included: check that the vault and the managed-identity endpoint are reachable.`,
+              { vaultUrl, item: name },
+            ),
+          (abortSignal) => client.getSecret(name, { ...(version ? { version } : {}), abortSignal }),
         );
         if (secret.value === undefined) {
           throw new VaultError(`Key Vault ${vaultUrl} returned secret "${name}" without a value.`, {
@@ -62,12 +59,8 @@ export function createKeyVaultSecretVault(options: KeyVaultSecretVaultOptions): 
           expiresOn: secret.properties.expiresOn,
         };
       } catch (err) {
-        if (limit.signal.aborted && limit.signal.reason instanceof VaultError) {
-          throw limit.signal.reason;
-        }
+        // Our own timeout is a VaultError already, and passes through as it is.
         throw toVaultError(err, vaultUrl, name);
-      } finally {
-        limit.dispose();
       }
     },
   };
