@@ -28,12 +28,12 @@ export async function startCountingProxy(azurite: {
   let count = 0;
   const stalls = new Stalls();
 
-  const stallAnswer = (req: IncomingMessage, res: ServerResponse, stall: Stall): void => {
-    if (stall.mode === 'noAnswer') {
-      stalls.play(req, res, stall);
-      return;
-    }
-    // Azurite is on loopback: take its whole answer, then play it out stalled.
+  /** Sends `req` on to Azurite as it came; Azurite's answer goes to `onAnswer`. */
+  const toAzurite = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    onAnswer: (answer: IncomingMessage) => void,
+  ): void => {
     const upstream = forward(
       {
         host: '127.0.0.1',
@@ -42,25 +42,34 @@ export async function startCountingProxy(azurite: {
         path: req.url,
         headers: req.headers,
       },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(answer.headers)) {
-            if (typeof value === 'string') headers[name] = value;
-            else if (Array.isArray(value)) headers[name] = value.join(', ');
-          }
-          stalls.play(req, res, stall, {
-            status: answer.statusCode ?? 502,
-            headers,
-            body: Buffer.concat(chunks),
-          });
-        });
-      },
+      onAnswer,
     );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
+  };
+
+  const stallAnswer = (req: IncomingMessage, res: ServerResponse, stall: Stall): void => {
+    if (stall.mode === 'noAnswer') {
+      stalls.play(req, res, stall);
+      return;
+    }
+    // Azurite is on loopback: take its whole answer, then play it out stalled.
+    toAzurite(req, res, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (typeof value === 'string') headers[name] = value;
+          else if (Array.isArray(value)) headers[name] = value.join(', ');
+        }
+        stalls.play(req, res, stall, {
+          status: answer.statusCode ?? 502,
+          headers,
+          body: Buffer.concat(chunks),
+        });
+      });
+    });
   };
 
   const server = createServer((req, res) => {
@@ -70,21 +79,10 @@ export async function startCountingProxy(azurite: {
       stallAnswer(req, res, stall);
       return;
     }
-    const upstream = forward(
-      {
-        host: '127.0.0.1',
-        port: azurite.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    toAzurite(req, res, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

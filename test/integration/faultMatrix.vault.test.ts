@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { VAULT_CERTIFICATE_NAME, type LocalStack } from '../../stack/localStack.js';
+import type { Stall } from '../../stack/stall.js';
 import {
   BlobInspector,
   CALL_TIMEOUT_SECONDS,
@@ -72,42 +73,33 @@ describe('fault matrix: Key Vault and its managed-identity token stall (vault ce
     assert.ok(stack.managedIdentity.stalls.started() >= 1, 'the token request was stalled');
   });
 
-  // Row: "Key Vault accepts TCP, never answers: over 200 s".
-  it('Key Vault accepts and never answers: the read ends at CALL_TIMEOUT_SECONDS', async (t) => {
-    const run = await seededRuntime();
-    stack.vault.stalls.next({ mode: 'noAnswer', count: 100 });
-    await expectBoundedFailure(t, run, inspector, secrets, {
-      label: 'Key Vault never answers',
-      boundMs: CALL_TIMEOUT_SECONDS * 1000,
-      name: 'VaultError',
-      code: 'vault',
-      message: vaultReadTimedOut,
+  // Row: "Key Vault accepts TCP, never answers: over 200 s", and the other two stall modes.
+  const vaultStalls: [title: string, label: string, stall: Stall][] = [
+    [
+      'Key Vault accepts and never answers: the read ends at CALL_TIMEOUT_SECONDS',
+      'Key Vault never answers',
+      { mode: 'noAnswer' },
+    ],
+    [
+      'Key Vault sends headers, then nothing',
+      'Key Vault stalls after headers',
+      { mode: 'stallAfterHeaders' },
+    ],
+    ['Key Vault trickles its answer', 'Key Vault trickles', { mode: 'trickle', intervalMs: 200 }],
+  ];
+  for (const [title, label, stall] of vaultStalls) {
+    it(title, async (t) => {
+      const run = await seededRuntime();
+      stack.vault.stalls.next({ ...stall, count: 100 });
+      await expectBoundedFailure(t, run, inspector, secrets, {
+        label,
+        boundMs: CALL_TIMEOUT_SECONDS * 1000,
+        name: 'VaultError',
+        code: 'vault',
+        message: vaultReadTimedOut,
+      });
     });
-  });
-
-  it('Key Vault sends headers, then nothing', async (t) => {
-    const run = await seededRuntime();
-    stack.vault.stalls.next({ mode: 'stallAfterHeaders', count: 100 });
-    await expectBoundedFailure(t, run, inspector, secrets, {
-      label: 'Key Vault stalls after headers',
-      boundMs: CALL_TIMEOUT_SECONDS * 1000,
-      name: 'VaultError',
-      code: 'vault',
-      message: vaultReadTimedOut,
-    });
-  });
-
-  it('Key Vault trickles its answer', async (t) => {
-    const run = await seededRuntime();
-    stack.vault.stalls.next({ mode: 'trickle', intervalMs: 200, count: 100 });
-    await expectBoundedFailure(t, run, inspector, secrets, {
-      label: 'Key Vault trickles',
-      boundMs: CALL_TIMEOUT_SECONDS * 1000,
-      name: 'VaultError',
-      code: 'vault',
-      message: vaultReadTimedOut,
-    });
-  });
+  }
 
   it('once the vault answers again, the next run succeeds', async () => {
     const run = await seededRuntime();
