@@ -2,7 +2,11 @@
 // (its pre- and postInvocation hooks included: with telemetry on, the postInvocation hook
 // exports the invocation's spans, metrics and logs before the invocation counts as done).
 // argv[2] todos, argv[3] timed syncs, each of a list with one description changed; reports
-// each sync's time. Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT).
+// each sync's time, and how long the app's postInvocation hooks took (the export, when on).
+// Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). When on, it also times
+// the floor of any export made before an invocation returns: one empty POST per signal, in
+// parallel, to the same receiver.
+import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import functions from '@azure/functions';
@@ -14,7 +18,17 @@ import { timed } from './timed.js';
 const count = Number(process.argv[2]);
 const syncs = Number(process.argv[3]);
 const host = emulateFunctionsHost();
+// Hooks run in the order they were registered: one before the app's and one after them time
+// the app's postInvocation hooks (the telemetry export) apart from the sync.
+let hooksStarted = 0;
+const hookTimes: number[] = [];
+functions.app.hook.postInvocation(() => {
+  hooksStarted = performance.now();
+});
 await import(pathToFileURL(join(packagePaths().appDir, DEPLOY_MAIN)).href);
+functions.app.hook.postInvocation(() => {
+  hookTimes.push(performance.now() - hooksStarted);
+});
 
 async function postSync(): Promise<void> {
   const log: string[] = [];
@@ -31,8 +45,30 @@ async function postSync(): Promise<void> {
 await setTodos(count);
 for (let i = 0; i < 3; i++) await postSync();
 const times: number[] = [];
+hookTimes.length = 0;
 for (let i = 1; i <= syncs; i++) {
   await setTodos(count, i);
   times.push(await timed(postSync));
 }
-reportResult({ times });
+/** Median time of three empty OTLP/JSON POSTs (traces, metrics, logs) sent in parallel. */
+async function exportFloor(endpoint: string): Promise<number> {
+  const agent = new Agent({ keepAlive: true });
+  const post = (signal: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        new URL(`v1/${signal}`, endpoint.endsWith('/') ? endpoint : `${endpoint}/`),
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => res.resume().on('end', resolve),
+      );
+      req.on('error', reject).end('{}');
+    });
+  const rounds: number[] = [];
+  for (let i = 0; i < 31; i++) {
+    rounds.push(await timed(() => Promise.all(['traces', 'metrics', 'logs'].map(post))));
+  }
+  agent.destroy();
+  return rounds.sort((a, b) => a - b)[rounds.length >> 1] ?? NaN;
+}
+
+const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+reportResult({ times, hookTimes, ...(endpoint ? { floorMs: await exportFloor(endpoint) } : {}) });

@@ -1,5 +1,9 @@
 // What exporting telemetry costs: warm syncs and cold start with export on (to the local
 // stack's OTLP receiver) against the same with export off, in alternating pairs of processes.
+import { readFile } from 'node:fs/promises';
+import type { Metafile } from 'esbuild';
+import { outputOf, staticClosure } from '../../scripts/package/inspectBundle.js';
+import { packagePaths } from '../../scripts/package/paths.js';
 import type { BenchContext } from '../parent/benchContext.js';
 import { alternate } from '../parent/bothTargets.js';
 import { runProbe } from '../parent/runProbe.js';
@@ -22,14 +26,23 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
   const envs = { on, off };
 
   // Each warm process reports the median of its syncs; a pair is an on and an off process run
-  // back to back.
+  // back to back. With export on, the app's postInvocation hooks (the export) are timed too,
+  // and the floor of any export made before an invocation returns.
+  const exportTimes: number[] = [];
+  const floors: number[] = [];
   const warm = await alternate(plan.warmPairs, ['on', 'off'] as const, async (which) => {
-    const { times } = (await runProbe('telemetryWarm', [plan.warmTodos, plan.warmSyncs], {
+    const result = (await runProbe('telemetryWarm', [plan.warmTodos, plan.warmSyncs], {
       env: envs[which],
       serve: bench.serve,
-    })) as { times: number[] };
-    return median(times);
+    })) as { times: number[]; hookTimes: number[]; floorMs?: number };
+    if (which === 'on') {
+      exportTimes.push(median(result.hookTimes));
+      if (result.floorMs !== undefined) floors.push(result.floorMs);
+    }
+    return median(result.times);
   });
+  const offWarm = median(warm.off);
+  const floor = median(floors);
   const cold = await alternate(plan.coldPairs, ['on', 'off'] as const, async (which) => {
     const { registeredAtMs } = (await runProbe('coldStart', ['bundle'], {
       env: envs[which],
@@ -37,6 +50,7 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
     return registeredAtMs;
   });
 
+  const code = await telemetryCode();
   const row = (metric: string, figures: { on: number[]; off: number[] }, notes: string): Row => {
     const paired = pairedRatio(figures.on, figures.off);
     return {
@@ -53,12 +67,44 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
     row(
       `Telemetry export, warm sync (${plan.warmTodos.toLocaleString('en')} todos, changed list)`,
       warm,
-      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs`,
+      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs; the export itself (spans, metrics and logs, three OTLP POSTs in parallel) took ${ms(median(exportTimes))} of each sync with export on; the floor of exporting before the invocation returns, three empty POSTs in parallel to the same receiver, is ${ms(floor)} (${((floor / offWarm) * 100).toFixed(1)}% of a sync with export off)`,
     ),
     row(
       'Telemetry export, cold start (bundle)',
       cold,
-      `process start to functions registered, the OpenTelemetry SDK loaded and started when on; medians of ${plan.coldPairs} alternating pairs`,
+      `process start to functions registered, the OpenTelemetry SDK loaded and started when on; medians of ${plan.coldPairs} alternating pairs; on evaluates ${kb(code.telemetryBytes)} more code (SDK, OTLP exporters, instrumentations) beside the app's ${kb(code.appBytes)}`,
     ),
   ];
+}
+
+const kb = (bytes: number): string => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+
+/**
+ * What a start evaluates in the deploy package: the app (its entry's static imports) and, with
+ * export on, the telemetry chunks besides (the SDK with its exporters, and the Functions
+ * instrumentation), from the metafile of the package the bench has just built.
+ */
+async function telemetryCode(): Promise<{ appBytes: number; telemetryBytes: number }> {
+  const metafile = JSON.parse(await readFile(packagePaths().metafile, 'utf8')) as Metafile;
+  const outputs = Object.keys(metafile.outputs);
+  const entry = outputs.find((file) => file.endsWith('/app/index.js'));
+  const sdk = outputOf(metafile, 'src/telemetry/telemetrySdk.ts');
+  const functionsInstrumentation = outputs.find(
+    (file) =>
+      metafile.outputs[file]?.entryPoint?.includes(
+        '@azure/functions-opentelemetry-instrumentation/',
+      ) ?? false,
+  );
+  if (!entry || !sdk || !functionsInstrumentation) {
+    throw new Error('the deploy package has no entry or no telemetry chunks to measure');
+  }
+  const app = staticClosure(metafile, entry);
+  const more = new Set(
+    [sdk, functionsInstrumentation]
+      .flatMap((file) => staticClosure(metafile, file).files)
+      .filter((file) => !app.files.includes(file)),
+  );
+  let telemetryBytes = 0;
+  for (const file of more) telemetryBytes += metafile.outputs[file]?.bytes ?? 0;
+  return { appBytes: app.bytes, telemetryBytes };
 }

@@ -38,6 +38,11 @@ export async function bundleForNode(repoRoot: string, bundle: NodeBundle): Promi
     splitting: true,
     format: 'esm',
     platform: 'node',
+    // A package without an `exports` map is taken from its ES module build (`module`) when it
+    // has one. OpenTelemetry's packages are such: esbuild's node default (`main`, CommonJS)
+    // cannot be tree-shaken, and starting telemetry cost 55 ms instead of 20 (semantic
+    // conventions alone were 82 KB, of which the SDK uses 2).
+    mainFields: ['module', 'main'],
     // Our Node 20 and Azure's Node 22 both run node20 output unchanged.
     target: 'node20',
     tsconfig: join(repoRoot, 'tsconfig.json'),

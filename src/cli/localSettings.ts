@@ -47,3 +47,17 @@ export function mergeSettings(
   }
   return merged;
 }
+
+/**
+ * The OpenTelemetry SDK reads its settings (OTEL_*) from the process's environment, where
+ * `func start` puts local.settings.json's Values: put those the environment lacks there too, so
+ * that the CLI exports as the functions do. The environment still wins.
+ */
+export function exposeOpenTelemetrySettings(
+  local: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  for (const [key, value] of Object.entries(local)) {
+    if (key.startsWith('OTEL_') && env[key] === undefined) env[key] = value;
+  }
+}

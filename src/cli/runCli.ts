@@ -4,7 +4,7 @@ import { RunTimeoutError, TodoSyncError } from '../errors.js';
 import { createStderrLogger } from '../logging/logger.js';
 import { Redactor } from '../logging/redact.js';
 import type { Telemetry } from '../telemetry/startTelemetry.js';
-import { mergeSettings, readLocalSettings } from './localSettings.js';
+import { exposeOpenTelemetrySettings, mergeSettings, readLocalSettings } from './localSettings.js';
 import { parseCliArgs, USAGE } from './parseCliArgs.js';
 
 export interface CliIo {
@@ -49,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // Exports like the functions when OTEL_EXPORTER_OTLP_* or APPLICATIONINSIGHTS_* are set
     // (the SDK is loaded only then); everything is exported before the command answers.
     const { startTelemetry } = await import('../telemetry/startTelemetry.js');
+    exposeOpenTelemetrySettings(local);
     telemetry = await startTelemetry(settings, {
       serviceName: 'todo-sync-cli',
       warn: (message) => {

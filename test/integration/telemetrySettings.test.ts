@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { LocalStack } from '../../stack/localStack.js';
+import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
+import { runCliProcess } from '../support/runCliProcess.js';
+import { startTestStack } from '../support/stackForTests.js';
+
+/**
+ * The standard OpenTelemetry settings, as a user sets them for the CLI (`todo-sync --op sync`
+ * in its own process, exporting to the stack's OTLP receiver): each does what the
+ * specification says it does.
+ */
+let stack: LocalStack;
+let cwd: string;
+
+async function sync(settings: Record<string, string | undefined>): Promise<void> {
+  const run = await runCliProcess(['--op', 'sync'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...stack.settings,
+      SYNC_CONTAINER: 'telemetry-settings',
+      ...settings,
+    },
+    cwd,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, '', 'no warning');
+}
+
+function theSyncSpan(): ReceivedSpan {
+  const syncs = stack.otlp.spans().filter((s) => s.name === 'todo-sync.sync');
+  assert.equal(syncs.length, 1, 'one sync span');
+  return syncs[0] as ReceivedSpan;
+}
+
+describe('standard OpenTelemetry settings, for the CLI', () => {
+  before(async () => {
+    stack = await startTestStack();
+    cwd = await mkdtemp(join(tmpdir(), 'todo-sync-otel-'));
+  });
+  after(async () => {
+    await stack.stop();
+    await rm(cwd, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    stack.otlp.clear();
+  });
+
+  it('exports the run as its own trace, as OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name it', async () => {
+    await sync({
+      ...stack.otlp.settings,
+      OTEL_SERVICE_NAME: 'nightly-todo-sync',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test,service.namespace=todo',
+    });
+    const sync_ = theSyncSpan();
+    assert.equal(sync_.parentSpanId, undefined, 'a CLI run is the root of its trace');
+    assert.equal(sync_.attributes['todo_sync.trigger'], 'cli');
+    assert.equal(sync_.resource['service.name'], 'nightly-todo-sync');
+    assert.equal(sync_.resource['deployment.environment.name'], 'test');
+    assert.equal(sync_.resource['service.namespace'], 'todo');
+    const token = stack.otlp
+      .spans()
+      .find((s) => s.name === 'todo-sync.token' && s.parentSpanId === sync_.spanId);
+    assert.ok(token, 'the token span is a child of the sync');
+    const runs = stack.otlp.metrics().get('todo_sync.runs');
+    assert.deepEqual(
+      runs?.points.map((p) => [p.attributes['todo_sync.trigger'], p.value]),
+      [['cli', 1]],
+    );
+  });
+
+  it('without OTEL_SERVICE_NAME the CLI is todo-sync-cli', async () => {
+    await sync(stack.otlp.settings);
+    assert.equal(theSyncSpan().resource['service.name'], 'todo-sync-cli');
+  });
+
+  it('OTEL_TRACES_SAMPLER=always_off: no span, metrics and logs still exported', async () => {
+    await sync({ ...stack.otlp.settings, OTEL_TRACES_SAMPLER: 'always_off' });
+    assert.deepEqual(stack.otlp.spans(), []);
+    assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
+  });
+
+  it('OTEL_TRACES_SAMPLER=traceidratio with OTEL_TRACES_SAMPLER_ARG=0: no span', async () => {
+    await sync({
+      ...stack.otlp.settings,
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0',
+    });
+    assert.deepEqual(stack.otlp.spans(), []);
+    assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
+  });
+
+  it('OTEL_SDK_DISABLED=true: nothing is exported, and the run is unchanged', async () => {
+    await sync({ ...stack.otlp.settings, OTEL_SDK_DISABLED: 'true' });
+    assert.deepEqual(stack.otlp.rawBodies(), []);
+  });
+
+  it('a per-signal endpoint alone exports that signal alone', async () => {
+    await sync({
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${stack.otlp.endpoint}/v1/metrics`,
+      OTEL_METRIC_EXPORT_INTERVAL: stack.otlp.settings.OTEL_METRIC_EXPORT_INTERVAL,
+    });
+    assert.deepEqual(stack.otlp.spans(), []);
+    assert.deepEqual(stack.otlp.logRecords(), []);
+    assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
+  });
+
+  it('reads the OpenTelemetry settings from local.settings.json Values too', async () => {
+    await writeFile(
+      join(cwd, 'local.settings.json'),
+      JSON.stringify({
+        IsEncrypted: false,
+        Values: { ...stack.otlp.settings, OTEL_SERVICE_NAME: 'from-local-settings' },
+      }),
+    );
+    try {
+      await sync({});
+      assert.equal(theSyncSpan().resource['service.name'], 'from-local-settings');
+    } finally {
+      await rm(join(cwd, 'local.settings.json'));
+    }
+  });
+});
