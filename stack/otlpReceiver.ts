@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { closeServer, listenOnLoopback } from './serverLifecycle.js';
+import { Stalls, type StallSwitches } from './stall.js';
 
 type AnyValue = {
   stringValue?: string;
@@ -65,6 +66,8 @@ export interface OtlpReceiver {
   logRecords(): ReceivedLogRecord[];
   /** Metrics as last exported (cumulative: the latest export of each name wins). */
   metrics(): Map<string, ReceivedMetric>;
+  /** Exports that stall instead of being answered (a collector that hangs). */
+  readonly stalls: StallSwitches;
   /** Every byte received, decompressed, per request (for the no-leak tests). */
   rawBodies(): string[];
   clear(): void;
@@ -100,7 +103,13 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   let logRecords: ReceivedLogRecord[] = [];
   let metrics = new Map<string, ReceivedMetric>();
   let raw: string[] = [];
+  const stalls = new Stalls();
   const server = createServer((request, response) => {
+    const stall = stalls.take(request);
+    if (stall) {
+      stalls.play(request, response, stall);
+      return;
+    }
     void (async () => {
       const text = await body(request);
       raw.push(text);
@@ -131,6 +140,7 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
     spans: () => [...spans],
     logRecords: () => [...logRecords],
     metrics: () => new Map(metrics),
+    stalls,
     rawBodies: () => [...raw],
     clear: () => {
       spans = [];
@@ -138,7 +148,10 @@ export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
       metrics = new Map();
       raw = [];
     },
-    stop: () => closeServer(server),
+    stop: () => {
+      stalls.stop();
+      return closeServer(server);
+    },
   };
 }
 

@@ -27,6 +27,8 @@ import {
   NodeTracerProvider,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
+import { callWithin } from '../core/boundedSignal.js';
+import { ExportAgents } from './exportAgents.js';
 import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
 import type { TelemetryTargets } from './telemetryTargets.js';
 
@@ -57,6 +59,31 @@ const querylessUrls: SpanProcessor = {
 const has = (env: Env, ...names: string[]): boolean =>
   names.some((name) => (env[name]?.trim() ?? '') !== '');
 
+/** How long an export whose sockets were ended gets to settle (it fails at once). */
+const ENDED_GRACE_MS = 1000;
+
+/** The specification's default for OTEL_EXPORTER_OTLP_TIMEOUT. */
+const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
+
+/**
+ * How long an export may take: OTEL_EXPORTER_OTLP_TIMEOUT (ms), or the longest of the
+ * per-signal ones (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, ...), as the OTLP exporters read them.
+ * The exporters end a request that hangs after it; the same bound caps every wait for an export
+ * (Azure Monitor's included), so that a collector that hangs never holds an invocation longer.
+ */
+export function exportTimeoutMs(env: Env): number {
+  const read = (name: string): number | undefined => {
+    const value = Number(env[name]?.trim() || NaN);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const all = read('OTEL_EXPORTER_OTLP_TIMEOUT') ?? DEFAULT_EXPORT_TIMEOUT_MS;
+  return Math.max(
+    ...['TRACES', 'METRICS', 'LOGS'].map(
+      (signal) => read(`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`) ?? all,
+    ),
+  );
+}
+
 /**
  * Starts tracing, metrics and logs with the configured exporters and registers them globally
  * (the W3C trace-context propagator and an AsyncLocalStorage context manager included), then
@@ -77,16 +104,21 @@ export async function startTelemetrySdk(
   const spanProcessors: SpanProcessor[] = [querylessUrls];
   const metricExporters: PushMetricExporter[] = [];
   const logProcessors: LogRecordProcessor[] = [];
+  const agents = new ExportAgents();
   if (targets.otlp) {
     const all = 'OTEL_EXPORTER_OTLP_ENDPOINT';
     if (has(env, all, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) {
-      spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+      const exporter = new OTLPTraceExporter({ httpAgentOptions: agents.factoryFor('TRACES') });
+      spanProcessors.push(new BatchSpanProcessor(exporter));
     }
     if (has(env, all, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT')) {
-      metricExporters.push(new OTLPMetricExporter());
+      metricExporters.push(
+        new OTLPMetricExporter({ httpAgentOptions: agents.factoryFor('METRICS') }),
+      );
     }
     if (has(env, all, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')) {
-      logProcessors.push(new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() }));
+      const exporter = new OTLPLogExporter({ httpAgentOptions: agents.factoryFor('LOGS') });
+      logProcessors.push(new BatchLogRecordProcessor({ exporter }));
     }
   }
   if (targets.azureMonitor) {
@@ -118,12 +150,35 @@ export async function startTelemetrySdk(
     definition.patch?.(coreTracing);
   }
 
-  const quietly = async (work: Promise<unknown>, what: string): Promise<void> => {
+  // A failed or hung export costs the invocation at most the export timeout, and is said; the
+  // run's own outcome is unchanged. An OTLP export still running then is ended (its sockets),
+  // so that nothing of it outlives the invocation.
+  const timeoutMs = exportTimeoutMs(env);
+  const seconds = `${(timeoutMs / 1000).toString()} s (OTEL_EXPORTER_OTLP_TIMEOUT)`;
+  const quietly = async (work: () => Promise<unknown>, what: string): Promise<void> => {
+    const timedOut = new Error(`${what} did not finish within ${seconds}`);
+    const running = work();
     try {
-      await work;
+      await callWithin(
+        undefined,
+        timeoutMs,
+        () => timedOut,
+        () => running,
+      );
     } catch (err) {
+      if (err === timedOut) {
+        agents.endAll();
+        await callWithin(
+          undefined,
+          ENDED_GRACE_MS,
+          () => timedOut,
+          () => running,
+        ).catch(() => undefined);
+      }
       options.warn(
-        `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'})`,
+        err === timedOut
+          ? `telemetry: ${timedOut.message}; went on without it`
+          : `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'}); an export may take up to ${seconds}`,
       );
     }
   };
@@ -131,16 +186,16 @@ export async function startTelemetrySdk(
     exporting: true,
     flush: async () => {
       await Promise.all([
-        quietly(tracerProvider.forceFlush(), 'exporting spans'),
-        quietly(meterProvider.forceFlush(), 'exporting metrics'),
-        quietly(loggerProvider.forceFlush(), 'exporting logs'),
+        quietly(() => tracerProvider.forceFlush(), 'exporting spans'),
+        quietly(() => meterProvider.forceFlush(), 'exporting metrics'),
+        quietly(() => loggerProvider.forceFlush(), 'exporting logs'),
       ]);
     },
     shutdown: async () => {
       await Promise.all([
-        quietly(tracerProvider.shutdown(), 'stopping the span exporter'),
-        quietly(meterProvider.shutdown(), 'stopping the metric exporter'),
-        quietly(loggerProvider.shutdown(), 'stopping the log exporter'),
+        quietly(() => tracerProvider.shutdown(), 'stopping the span exporter'),
+        quietly(() => meterProvider.shutdown(), 'stopping the metric exporter'),
+        quietly(() => loggerProvider.shutdown(), 'stopping the log exporter'),
       ]);
     },
   };
