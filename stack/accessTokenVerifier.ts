@@ -7,7 +7,8 @@ import type { FetchImplementation, JWTPayload } from 'jose';
 export interface AccessTokenVerifierOptions {
   issuer: string;
   jwksUri: string;
-  audience: string;
+  /** The audience, or each audience accepted. */
+  audience: string | string[];
   /** PEM of the CA that signed the identity provider's certificate. */
   caCertPem: string;
 }

@@ -23,7 +23,8 @@ export interface ManagedIdentityEndpointOptions {
   identities: ManagedIdentity[];
   /**
    * Resources that exist in the tenant (without `/.default`); a token for any other is refused
-   * as Entra refuses an unknown resource. Default: Key Vault and the token-exchange audience.
+   * as Entra refuses an unknown resource. Default: Key Vault, Azure Monitor (telemetry
+   * ingestion) and the token-exchange audience.
    */
   resources?: string[];
 }
@@ -54,7 +55,11 @@ export interface ManagedIdentityEndpoint {
 }
 
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
-const DEFAULT_RESOURCES = ['https://vault.azure.net', TOKEN_EXCHANGE_AUDIENCE];
+const DEFAULT_RESOURCES = [
+  'https://vault.azure.net',
+  'https://monitor.azure.com',
+  TOKEN_EXCHANGE_AUDIENCE,
+];
 const API_VERSION = '2019-08-01';
 const TOKEN_PATH = '/msi/token';
 

@@ -247,6 +247,14 @@ export const SETTINGS = [
     inAzure: 'optional',
   },
   {
+    name: 'OTEL_EXPORTER_OTLP_TIMEOUT',
+    description:
+      'Milliseconds an export may take (default 10000), Azure Monitor included: a collector that has not answered by then has its requests ended and the invocation goes on, with a warning.',
+    example: '10000',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'OTEL_METRIC_EXPORT_INTERVAL',
     description:
       'Milliseconds between periodic metric exports (default 60000); the functions also export at the end of every invocation.',

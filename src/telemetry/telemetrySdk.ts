@@ -213,6 +213,11 @@ async function azureMonitorExporters(
   metrics: import('@azure/monitor-opentelemetry-exporter').AzureMonitorMetricExporter;
   logs: import('@azure/monitor-opentelemetry-exporter').AzureMonitorLogExporter;
 }> {
+  // Statsbeat, the exporter's own usage metrics about itself, goes to a Microsoft endpoint that
+  // is not the connection string's, on a timer of its own and again at shutdown: work after the
+  // invocation has returned, and egress a private network may not allow (a CLI run waited 2 s
+  // at exit for it to give up). Off unless set; an empty value lets the exporter send them.
+  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
   const [exporters, credential] = await Promise.all([
     import('@azure/monitor-opentelemetry-exporter'),
     monitorCredential(monitor.managedIdentity),
@@ -220,6 +225,10 @@ async function azureMonitorExporters(
   const options = {
     connectionString: monitor.connectionString,
     ...(credential ? { credential } : {}),
+    // Telemetry that fails to send is dropped with a warning, as with OTLP, rather than kept on
+    // the instance's disk and re-sent by a timer after the invocation has returned (the host
+    // may have recycled the instance by then; a Flex instance's disk goes with it).
+    disableOfflineStorage: true,
   };
   return {
     traces: new exporters.AzureMonitorTraceExporter(options),

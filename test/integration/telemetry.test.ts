@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
-import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
 import { timerInfo } from '../support/capture.js';
@@ -64,7 +63,7 @@ describe('telemetry exported to OTLP, functions run as the host runs them', () =
       return stderrWrite(chunk, ...rest);
     };
     host = emulateFunctionsHost();
-    await loadMainEntries(REPO_ROOT);
+    await loadMainEntries();
   });
   after(async () => {
     process.stderr.write = stderrWrite;

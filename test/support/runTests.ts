@@ -25,7 +25,12 @@ function findTestFiles(dir: string): string[] {
 }
 
 /** Test files (relative to dist/test) that run a second time against the deploy package. */
-const BUNDLE_PASS = ['integration/handlers.test.js', 'integration/registrations.test.js'];
+const BUNDLE_PASS = [
+  'integration/handlers.test.js',
+  'integration/registrations.test.js',
+  'integration/telemetry.test.js',
+  'integration/telemetryAzureMonitor.test.js',
+];
 
 /**
  * A hang fails instead of stalling `npm test`. Node 20 and 22 apply --test-timeout to each test
