@@ -247,6 +247,14 @@ export const SETTINGS = [
     inAzure: 'optional',
   },
   {
+    name: 'APPLICATION_INSIGHTS_NO_STATSBEAT',
+    description:
+      "Set to true when unset: the Azure Monitor exporter's own usage metrics (statsbeat) are not sent. Set it empty to let the exporter send them, to a Microsoft endpoint and on a timer of its own.",
+    example: 'true',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'OTEL_EXPORTER_OTLP_TIMEOUT',
     description:
       'Milliseconds an export may take (default 10000), Azure Monitor included: a collector that has not answered by then has its requests ended and the invocation goes on, with a warning.',

@@ -225,9 +225,9 @@ async function azureMonitorExporters(
   const options = {
     connectionString: monitor.connectionString,
     ...(credential ? { credential } : {}),
-    // Telemetry that fails to send is dropped with a warning, as with OTLP, rather than kept on
-    // the instance's disk and re-sent by a timer after the invocation has returned (the host
-    // may have recycled the instance by then; a Flex instance's disk goes with it).
+    // Telemetry the service refuses, or that cannot be sent, is dropped (as OTLP's is) rather
+    // than kept on the instance's disk and re-sent by a timer after the invocation has returned
+    // (the host may have recycled the instance by then; a Flex instance's disk goes with it).
     disableOfflineStorage: true,
   };
   return {
