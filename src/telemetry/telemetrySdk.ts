@@ -85,6 +85,25 @@ export function exportTimeoutMs(env: Env): number {
 }
 
 /**
+ * The OTLP exporters bundled here send OTLP/HTTP with JSON bodies (OpenTelemetry Collectors take
+ * it on their HTTP port beside protobuf; gRPC would be a second set of exporters, for a daemon
+ * that exports a few dozen items per run). Another protocol asked for in
+ * OTEL_EXPORTER_OTLP_PROTOCOL or a per-signal ..._PROTOCOL is named, and JSON is sent anyway.
+ */
+function unsupportedProtocols(env: Env): string[] {
+  return ['', 'TRACES_', 'METRICS_', 'LOGS_']
+    .map((signal) => `OTEL_EXPORTER_OTLP_${signal}PROTOCOL`)
+    .filter((name) => {
+      const value = env[name]?.trim();
+      return value !== undefined && value !== '' && value !== 'http/json';
+    })
+    .map(
+      (name) =>
+        `${name}=${env[name]?.trim() ?? ''} is not supported; OTLP is sent as http/json (OTLP/HTTP with JSON bodies, which OpenTelemetry Collectors take on their HTTP port, 4318 by default)`,
+    );
+}
+
+/**
  * Starts tracing, metrics and logs with the configured exporters and registers them globally
  * (the W3C trace-context propagator and an AsyncLocalStorage context manager included), then
  * routes the Azure SDKs' own tracing (storage, Key Vault, identity) into OpenTelemetry. The
@@ -106,6 +125,7 @@ export async function startTelemetrySdk(
   const logProcessors: LogRecordProcessor[] = [];
   const agents = new ExportAgents();
   if (targets.otlp) {
+    for (const problem of unsupportedProtocols(env)) options.warn(`telemetry: ${problem}`);
     const all = 'OTEL_EXPORTER_OTLP_ENDPOINT';
     if (has(env, all, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) {
       const exporter = new OTLPTraceExporter({ httpAgentOptions: agents.factoryFor('TRACES') });

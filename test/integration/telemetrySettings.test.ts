@@ -16,7 +16,10 @@ import { startTestStack } from '../support/stackForTests.js';
 let stack: LocalStack;
 let cwd: string;
 
-async function sync(settings: Record<string, string | undefined>): Promise<void> {
+async function sync(
+  settings: Record<string, string | undefined>,
+  expectWarning?: RegExp,
+): Promise<void> {
   const run = await runCliProcess(['--op', 'sync'], {
     env: {
       PATH: process.env.PATH,
@@ -28,7 +31,8 @@ async function sync(settings: Record<string, string | undefined>): Promise<void>
     cwd,
   });
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stderr, '', 'no warning');
+  if (expectWarning) assert.match(run.stderr, expectWarning);
+  else assert.equal(run.stderr, '', 'no warning');
 }
 
 function theSyncSpan(): ReceivedSpan {
@@ -107,6 +111,23 @@ describe('standard OpenTelemetry settings, for the CLI', () => {
     assert.deepEqual(stack.otlp.spans(), []);
     assert.deepEqual(stack.otlp.logRecords(), []);
     assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
+  });
+
+  for (const protocol of ['http/protobuf', 'grpc']) {
+    it(`OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: says it sends OTLP/HTTP JSON, and does`, async () => {
+      await sync(
+        { ...stack.otlp.settings, OTEL_EXPORTER_OTLP_PROTOCOL: protocol },
+        new RegExp(
+          `warning: telemetry: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported; .*http/json`,
+        ),
+      );
+      assert.equal(theSyncSpan().attributes['todo_sync.trigger'], 'cli');
+    });
+  }
+
+  it('OTEL_EXPORTER_OTLP_PROTOCOL=http/json is what it sends: no warning', async () => {
+    await sync({ ...stack.otlp.settings, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' });
+    assert.equal(theSyncSpan().attributes['todo_sync.trigger'], 'cli');
   });
 
   it('reads the OpenTelemetry settings from local.settings.json Values too', async () => {
