@@ -2,8 +2,18 @@
 // bundle's entry imports it first, so telemetry is set up before any function registers (the
 // Functions OpenTelemetry instrumentation must hook @azure/functions first, or trace
 // correlation breaks). Without an exporter configured this loads nothing more.
+import { secretSettingValues } from './config/loadConfig.js';
+import { Redactor } from './logging/redact.js';
 import { startFunctionsTelemetry } from './telemetry/functionsTelemetry.js';
 
-await startFunctionsTelemetry(process.env, (message) => {
-  process.stderr.write(`todo-sync: warning: ${message}\n`);
+// What telemetry says goes to stderr (the host's log), scrubbed like every other output: an
+// exporter's message or a diagnostic may quote a collector's headers or a URL's credentials.
+const redactor = new Redactor(secretSettingValues(process.env));
+await startFunctionsTelemetry(process.env, {
+  warn: (message) => {
+    process.stderr.write(`todo-sync: warning: ${redactor.redact(message)}\n`);
+  },
+  diagnostic: (line) => {
+    process.stderr.write(`todo-sync: ${redactor.redact(line)}\n`);
+  },
 });

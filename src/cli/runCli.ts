@@ -55,6 +55,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       warn: (message) => {
         io.stderr(`todo-sync: warning: ${redactor.redact(message)}\n`);
       },
+      diagnostic: (line) => {
+        io.stderr(`todo-sync: ${redactor.redact(line)}\n`);
+      },
     });
     const { createRuntime } = await import('../runtime/createRuntime.js');
     const runtime = createRuntime(config, {

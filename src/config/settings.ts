@@ -263,6 +263,14 @@ export const SETTINGS = [
     inAzure: 'optional',
   },
   {
+    name: 'OTEL_LOG_LEVEL',
+    description:
+      "OpenTelemetry's own diagnostics on stderr at this level and above (error, warn, info, debug, verbose, all), scrubbed like every output; unset, none.",
+    example: 'info',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'OTEL_METRIC_EXPORT_INTERVAL',
     description:
       'Milliseconds between periodic metric exports (default 60000); the functions also export at the end of every invocation.',

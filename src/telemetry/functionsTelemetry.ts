@@ -1,6 +1,6 @@
 import functions from '@azure/functions';
 import { context, propagation } from '@opentelemetry/api';
-import { startTelemetry, type Telemetry } from './startTelemetry.js';
+import { startTelemetry, type Telemetry, type TelemetryOptions } from './startTelemetry.js';
 
 /**
  * Telemetry for the Functions host, set up by the entry module (src/index.ts) before any
@@ -18,9 +18,10 @@ import { startTelemetry, type Telemetry } from './startTelemetry.js';
  */
 export async function startFunctionsTelemetry(
   env: Readonly<Record<string, string | undefined>>,
-  warn: (message: string) => void,
+  output: Pick<TelemetryOptions, 'warn' | 'diagnostic'>,
 ): Promise<Telemetry> {
-  const telemetry = await startTelemetry(env, { serviceName: 'todo-sync', warn });
+  const { warn } = output;
+  const telemetry = await startTelemetry(env, { serviceName: 'todo-sync', ...output });
   if (!telemetry.exporting) return telemetry;
   const { app } = functions;
   try {

@@ -1,3 +1,4 @@
+import { routeDiagnostics } from './diagnostics.js';
 import { telemetryTargets } from './telemetryTargets.js';
 
 /** The process's telemetry: exporting somewhere, or nothing at all. */
@@ -20,6 +21,8 @@ export interface TelemetryOptions {
   readonly serviceName: string;
   /** Told once of each problem that keeps a part of telemetry from working. */
   readonly warn: (message: string) => void;
+  /** OpenTelemetry's own diagnostics, one line each, when OTEL_LOG_LEVEL asks for them. */
+  readonly diagnostic: (line: string) => void;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function startTelemetry(
 ): Promise<Telemetry> {
   const targets = telemetryTargets(env);
   if (!targets) return NO_TELEMETRY;
+  routeDiagnostics(env, options.diagnostic, options.warn);
   try {
     const { startTelemetrySdk } = await import('./telemetrySdk.js');
     return await startTelemetrySdk(targets, options);

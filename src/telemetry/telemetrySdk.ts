@@ -28,6 +28,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import { callWithin } from '../core/boundedSignal.js';
+import { azureMonitorExporters } from './azureMonitorExporters.js';
 import { ExportAgents } from './exportAgents.js';
 import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
 import type { TelemetryTargets } from './telemetryTargets.js';
@@ -142,7 +143,7 @@ export async function startTelemetrySdk(
     }
   }
   if (targets.azureMonitor) {
-    const monitor = await azureMonitorExporters(targets.azureMonitor);
+    const monitor = await azureMonitorExporters(targets.azureMonitor, options.warn);
     spanProcessors.push(new BatchSpanProcessor(monitor.traces));
     metricExporters.push(monitor.metrics);
     logProcessors.push(new BatchLogRecordProcessor({ exporter: monitor.logs }));
@@ -219,51 +220,4 @@ export async function startTelemetrySdk(
       ]);
     },
   };
-}
-
-/**
- * Application Insights exporters. Local (instrumentation key) authentication is disabled in the
- * infra: they send with the app's managed identity, as APPLICATIONINSIGHTS_AUTHENTICATION_STRING
- * names it.
- */
-async function azureMonitorExporters(
-  monitor: NonNullable<TelemetryTargets['azureMonitor']>,
-): Promise<{
-  traces: import('@azure/monitor-opentelemetry-exporter').AzureMonitorTraceExporter;
-  metrics: import('@azure/monitor-opentelemetry-exporter').AzureMonitorMetricExporter;
-  logs: import('@azure/monitor-opentelemetry-exporter').AzureMonitorLogExporter;
-}> {
-  // Statsbeat, the exporter's own usage metrics about itself, goes to a Microsoft endpoint that
-  // is not the connection string's, on a timer of its own and again at shutdown: work after the
-  // invocation has returned, and egress a private network may not allow (a CLI run waited 2 s
-  // at exit for it to give up). Off unless set; an empty value lets the exporter send them.
-  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
-  const [exporters, credential] = await Promise.all([
-    import('@azure/monitor-opentelemetry-exporter'),
-    monitorCredential(monitor.managedIdentity),
-  ]);
-  const options = {
-    connectionString: monitor.connectionString,
-    ...(credential ? { credential } : {}),
-    // Telemetry the service refuses, or that cannot be sent, is dropped (as OTLP's is) rather
-    // than kept on the instance's disk and re-sent by a timer after the invocation has returned
-    // (the host may have recycled the instance by then; a Flex instance's disk goes with it).
-    disableOfflineStorage: true,
-  };
-  return {
-    traces: new exporters.AzureMonitorTraceExporter(options),
-    metrics: new exporters.AzureMonitorMetricExporter(options),
-    logs: new exporters.AzureMonitorLogExporter(options),
-  };
-}
-
-/** The managed identity credential the authentication string names, if any. */
-export async function monitorCredential(
-  identity: NonNullable<TelemetryTargets['azureMonitor']>['managedIdentity'],
-): Promise<import('@azure/identity').TokenCredential | undefined> {
-  if (!identity) return undefined;
-  const { ManagedIdentityCredential } = await import('@azure/identity');
-  return identity === 'system'
-    ? new ManagedIdentityCredential()
-    : new ManagedIdentityCredential({ clientId: identity.clientId });
 }

@@ -151,9 +151,14 @@ describe('telemetry to Application Insights, with the managed identity', () => {
       'the service refused',
     );
     assert.deepEqual(ingestion.envelopes(), []);
-    // Azure Monitor's exporter drops what the service refused without failing the export (its
-    // only report is OpenTelemetry's diagnostic log); the freshness alert, a query on the
-    // `sync succeeded` lines, is what notices telemetry that never arrives.
-    assert.equal(refused.stderr, '');
+    // The exporter drops what the service refused and reports success; the app says it, once,
+    // with what to check.
+    assert.match(
+      refused.stderr,
+      /todo-sync: warning: telemetry: Application Insights refused an export \(HTTP 401: Authorization token required\.\); check APPLICATIONINSIGHTS_AUTHENTICATION_STRING .* Monitoring Metrics Publisher/,
+    );
+    assert.equal(refused.stderr.split('refused an export').length - 1, 1, 'said once');
+    assert.ok(!refused.stderr.includes(stack.managedIdentity.header), 'no identity header');
+    assert.doesNotMatch(refused.stderr, /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/, 'no JWT');
   });
 });

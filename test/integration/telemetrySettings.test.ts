@@ -19,7 +19,7 @@ let cwd: string;
 async function sync(
   settings: Record<string, string | undefined>,
   expectWarning?: RegExp,
-): Promise<void> {
+): Promise<string> {
   const run = await runCliProcess(['--op', 'sync'], {
     env: {
       PATH: process.env.PATH,
@@ -33,6 +33,7 @@ async function sync(
   assert.equal(run.code, 0, run.stderr);
   if (expectWarning) assert.match(run.stderr, expectWarning);
   else assert.equal(run.stderr, '', 'no warning');
+  return run.stderr;
 }
 
 function theSyncSpan(): ReceivedSpan {
@@ -128,6 +129,30 @@ describe('standard OpenTelemetry settings, for the CLI', () => {
   it('OTEL_EXPORTER_OTLP_PROTOCOL=http/json is what it sends: no warning', async () => {
     await sync({ ...stack.otlp.settings, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' });
     assert.equal(theSyncSpan().attributes['todo_sync.trigger'], 'cli');
+  });
+
+  it("OTEL_LOG_LEVEL=debug: the SDK's own diagnostics on stderr, with no secret in them", async () => {
+    const headerSecret = 'otlp-api-key-5c1e7d';
+    const stderr = await sync(
+      {
+        ...stack.otlp.settings,
+        OTEL_LOG_LEVEL: 'debug',
+        OTEL_EXPORTER_OTLP_HEADERS: `api-key=${headerSecret}`,
+      },
+      /todo-sync: telemetry: \[debug\] /,
+    );
+    assert.ok(!stderr.includes(headerSecret), 'the header value is scrubbed');
+    assert.ok(!stderr.includes(stack.settings.CLIENT_SECRET ?? '-'), 'no client secret');
+    assert.doesNotMatch(stderr, /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/, 'no JWT');
+    assert.equal(theSyncSpan().attributes['todo_sync.trigger'], 'cli', 'and it still exports');
+  });
+
+  it('OTEL_LOG_LEVEL that is not a level: named in a warning, diagnostics stay off', async () => {
+    const stderr = await sync(
+      { ...stack.otlp.settings, OTEL_LOG_LEVEL: 'loud' },
+      /warning: telemetry: OTEL_LOG_LEVEL=loud is not one of none, error, warn, info, debug, verbose, all/,
+    );
+    assert.doesNotMatch(stderr, /\[(debug|info|verbose)\]/);
   });
 
   it('reads the OpenTelemetry settings from local.settings.json Values too', async () => {

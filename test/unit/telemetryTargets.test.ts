@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { statusClass } from '../../src/telemetry/instruments.js';
-import { monitorCredential } from '../../src/telemetry/telemetrySdk.js';
+import { monitorCredential } from '../../src/telemetry/azureMonitorExporters.js';
 import { telemetryTargets } from '../../src/telemetry/telemetryTargets.js';
 
 const CONNECTION =
