@@ -77,9 +77,9 @@ function hintFor(status: number): string {
 }
 
 /**
- * The exporter takes a refusal from the ingestion endpoint (a missing role, a wrong key, a
- * quota) as something to retry later, and with offline storage off it drops the telemetry and
- * reports success: not even OpenTelemetry's diagnostics say so. This policy, in the exporter's
+ * The exporter takes a refusal from the ingestion endpoint as something to retry later (a
+ * missing role, a quota) or to ignore (a wrong key); with offline storage off it drops the
+ * telemetry and reports success either way, and not even OpenTelemetry's diagnostics say so. This policy, in the exporter's
  * own HTTP pipeline, reads each answer and says a refusal once per status, with what to check.
  */
 function refusalReporter(warn: (message: string) => void): PipelinePolicy {
