@@ -72,7 +72,7 @@ const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
  * The exporters end a request that hangs after it; the same bound caps every wait for an export
  * (Azure Monitor's included), so that a collector that hangs never holds an invocation longer.
  */
-export function exportTimeoutMs(env: Env): number {
+function exportTimeoutMs(env: Env): number {
   const read = (name: string): number | undefined => {
     const value = Number(env[name]?.trim() || NaN);
     return Number.isFinite(value) && value > 0 ? value : undefined;

@@ -6,19 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { BLOB_NAMES } from '../../src/store/blobSyncStore.js';
 import type { LocalStack } from '../../stack/localStack.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 let stack: LocalStack;
 let cwd: string;
 
-/** Only what the CLI needs from this process's environment: PATH and the test CA. */
-function baseEnv(): Record<string, string | undefined> {
-  return { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS };
-}
-
 function cli(args: string[], settings: Record<string, string | undefined> = stack.settings) {
-  return runCliProcess(args, { env: { ...baseEnv(), ...settings }, cwd });
+  return runCliProcess(args, { env: { ...cliBaseEnv(), ...settings }, cwd });
 }
 
 describe('CLI, parity with the tutorial', () => {

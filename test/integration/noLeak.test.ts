@@ -13,8 +13,8 @@ import {
 } from '@azure/storage-blob';
 import { emulateFunctionsHost } from '../../stack/functionsHost.js';
 import type { LocalStack } from '../../stack/localStack.js';
-import { findLeaks, syncRequest } from '../support/capture.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { captureStderr, findLeaks, syncRequest } from '../support/capture.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 /**
@@ -27,7 +27,7 @@ import { startTestStack } from '../support/stackForTests.js';
 let stack: LocalStack;
 let cwd: string;
 const seen: string[] = [];
-const stderrWrite = process.stderr.write.bind(process.stderr);
+let restoreStderr: () => void;
 
 function sasConnectionString(): { connectionString: string; sas: string } {
   const { azurite } = stack;
@@ -49,8 +49,7 @@ function sasConnectionString(): { connectionString: string; sas: string } {
 async function cli(args: string[], settings: Record<string, string | undefined>): Promise<void> {
   const run = await runCliProcess([...args, '--verbose'], {
     env: {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       ...stack.otlp.settings,
       ...settings,
     },
@@ -63,13 +62,10 @@ describe('no secret in any output', () => {
   before(async () => {
     stack = await startTestStack();
     cwd = await mkdtemp(join(tmpdir(), 'todo-sync-leak-'));
-    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-      seen.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return stderrWrite(chunk, ...rest);
-    };
+    restoreStderr = captureStderr(seen);
   });
   after(async () => {
-    process.stderr.write = stderrWrite;
+    restoreStderr();
     await stack.stop();
     await rm(cwd, { recursive: true, force: true });
   });

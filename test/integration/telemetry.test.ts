@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
-import { timerInfo } from '../support/capture.js';
+import { captureStderr, timerInfo } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -15,7 +15,7 @@ import { loadMainEntries } from '../support/testTarget.js';
 let stack: LocalStack;
 let host: EmulatedHost;
 const warnings: string[] = [];
-const stderrWrite = process.stderr.write.bind(process.stderr);
+let restoreStderr: () => void;
 
 /** `00-<trace id>-<parent id>-<flags>` */
 function traceparentParts(traceparent: string): { traceId: string; parentId: string } {
@@ -58,15 +58,12 @@ describe('telemetry exported to OTLP, functions run as the host runs them', () =
   before(async () => {
     stack = await startTestStack();
     Object.assign(process.env, stack.settings, stack.otlp.settings);
-    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-      warnings.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return stderrWrite(chunk, ...rest);
-    };
+    restoreStderr = captureStderr(warnings);
     host = emulateFunctionsHost();
     await loadMainEntries();
   });
   after(async () => {
-    process.stderr.write = stderrWrite;
+    restoreStderr();
     await stack.stop();
   });
 

@@ -9,7 +9,8 @@ import {
   type Envelope,
 } from '../../stack/appInsightsIngestion.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
+import { captureStderr } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -24,7 +25,7 @@ let stack: LocalStack;
 let ingestion: AppInsightsIngestion;
 let host: EmulatedHost;
 const warnings: string[] = [];
-const stderrWrite = process.stderr.write.bind(process.stderr);
+let restoreStderr: () => void;
 
 function monitorSettings(): Record<string, string> {
   return {
@@ -45,15 +46,12 @@ describe('telemetry to Application Insights, with the managed identity', () => {
     Object.assign(process.env, stack.settings, monitorSettings(), {
       SYNC_CONTAINER: 'telemetry-monitor',
     });
-    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-      warnings.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return stderrWrite(chunk, ...rest);
-    };
+    restoreStderr = captureStderr(warnings);
     host = emulateFunctionsHost();
     await loadMainEntries();
   });
   after(async () => {
-    process.stderr.write = stderrWrite;
+    restoreStderr();
     await Promise.all([stack.stop(), ingestion.stop()]);
   });
 
@@ -120,8 +118,7 @@ describe('telemetry to Application Insights, with the managed identity', () => {
 
   it('the CLI sends with it too; without the authentication string the service refuses, and the run is unchanged', async () => {
     const env = {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       ...stack.settings,
       SYNC_CONTAINER: 'telemetry-monitor',
     };

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import { captureStderr } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -15,21 +16,18 @@ import { loadMainEntries } from '../support/testTarget.js';
 let stack: LocalStack;
 let host: EmulatedHost;
 const stderr: string[] = [];
-const stderrWrite = process.stderr.write.bind(process.stderr);
+let restoreStderr: () => void;
 
 describe('telemetry on a host without log hooks (before 4.34)', () => {
   before(async () => {
     stack = await startTestStack();
     Object.assign(process.env, stack.settings, stack.otlp.settings);
-    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-      stderr.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return stderrWrite(chunk, ...rest);
-    };
+    restoreStderr = captureStderr(stderr);
     host = emulateFunctionsHost({ logHooks: false });
     await loadMainEntries(REPO_ROOT);
   });
   after(async () => {
-    process.stderr.write = stderrWrite;
+    restoreStderr();
     await stack.stop();
   });
 

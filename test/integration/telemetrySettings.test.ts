@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { LocalStack } from '../../stack/localStack.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 /**
@@ -22,8 +22,7 @@ async function sync(
 ): Promise<string> {
   const run = await runCliProcess(['--op', 'sync'], {
     env: {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       ...stack.settings,
       SYNC_CONTAINER: 'telemetry-settings',
       ...settings,

@@ -4,7 +4,8 @@ import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { Stall } from '../../stack/stall.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
+import { captureStderr } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -21,7 +22,7 @@ const SLACK_MS = 3000;
 let stack: LocalStack;
 let host: EmulatedHost;
 const warnings: string[] = [];
-const stderrWrite = process.stderr.write.bind(process.stderr);
+let restoreStderr: () => void;
 
 async function postSync(): Promise<{ ms: number; traceparent: string }> {
   const log: string[] = [];
@@ -53,10 +54,7 @@ describe('telemetry export against a collector that hangs', () => {
       OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),
       SYNC_CONTAINER: 'telemetry-stall',
     });
-    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
-      warnings.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return stderrWrite(chunk, ...rest);
-    };
+    restoreStderr = captureStderr(warnings);
     host = emulateFunctionsHost();
     await loadMainEntries(REPO_ROOT);
     await postSync(); // the token and the container, before any stall
@@ -66,7 +64,7 @@ describe('telemetry export against a collector that hangs', () => {
     warnings.length = 0;
   });
   after(async () => {
-    process.stderr.write = stderrWrite;
+    restoreStderr();
     await stack.stop();
   });
 
@@ -99,8 +97,7 @@ describe('telemetry export against a collector that hangs', () => {
     const started = performance.now();
     const run = await runCliProcess(['--op', 'sync'], {
       env: {
-        PATH: process.env.PATH,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+        ...cliBaseEnv(),
         ...stack.settings,
         ...stack.otlp.settings,
         OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),

@@ -9,6 +9,21 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger((level, line) => lines.push(`${level}: ${line}`)), lines };
 }
 
+/**
+ * Copies every write to this process's stderr into `lines` (still writing it); the returned
+ * function puts stderr back.
+ */
+export function captureStderr(lines: string[]): () => void {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+    lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return write(chunk, ...rest);
+  };
+  return () => {
+    process.stderr.write = write;
+  };
+}
+
 /** A real InvocationContext whose log lines are kept. */
 export function newInvocation(functionName: string): {
   context: InstanceType<typeof functions.InvocationContext>;
