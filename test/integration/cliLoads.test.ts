@@ -12,7 +12,7 @@ import { readCliMetafile } from '../../scripts/package/bundleCli.js';
 import { LAZY_ONLY } from '../../scripts/package/bundleChecks.js';
 import { packagesIn } from '../../scripts/package/inspectBundle.js';
 import { cliBundlePaths, REPO_ROOT } from '../../scripts/package/paths.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 
 const RECORDER = pathToFileURL(
@@ -39,8 +39,7 @@ async function loadsOf(args: string[], settings: Record<string, string | undefin
   const recordFile = join(cwd, `loads-${++runs}.txt`);
   const run = await runCliProcess(args, {
     env: {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       TODO_SYNC_LOAD_RECORD: recordFile,
       ...settings,
     },

@@ -16,7 +16,7 @@ import type { LocalStack } from '../../stack/localStack.js';
 import { runNodeScript } from '../../stack/runNodeScript.js';
 import type { Stall } from '../../stack/stall.js';
 import { findLeaks } from '../support/capture.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import {
   BlobInspector,
   CALL_TIMEOUT_SECONDS,
@@ -286,8 +286,7 @@ describe('fault matrix: identity provider, API and storage stall', () => {
       const started = performance.now();
       const cli = await runCliProcess(['--op', 'sync', '--verbose'], {
         env: {
-          PATH: process.env.PATH,
-          NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+          ...cliBaseEnv(),
           ...productSettings(),
           SYNC_CONTAINER: run.container,
           CALL_TIMEOUT_SECONDS: '1',

@@ -13,7 +13,7 @@ import {
   startManagedIdentityEndpoint,
   type ManagedIdentityEndpoint,
 } from '../../stack/managedIdentityEndpoint.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 let stack: LocalStack;
@@ -27,8 +27,7 @@ let otherIssuer: ManagedIdentityEndpoint;
 function cliWith(mi: { endpoint: string; header: string }) {
   return runCliProcess(['--op', 'getToDos'], {
     env: {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       ...stack.settings,
       IDENTITY_ENDPOINT: mi.endpoint,
       IDENTITY_HEADER: mi.header,

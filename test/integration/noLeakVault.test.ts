@@ -9,7 +9,7 @@ import {
   type LocalStack,
 } from '../../stack/localStack.js';
 import { findLeaks, newInvocation, syncRequest } from '../support/capture.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 /**
@@ -36,8 +36,7 @@ async function cli(
 ): Promise<number | null> {
   const run = await runCliProcess([...args, '--verbose'], {
     env: {
-      PATH: process.env.PATH,
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+      ...cliBaseEnv(),
       ...stack.otlp.settings,
       ...stack.settings,
       SYNC_CONTAINER: 'leak-vault',

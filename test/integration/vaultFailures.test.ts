@@ -13,7 +13,7 @@ import {
   type LocalStack,
 } from '../../stack/localStack.js';
 import { captureLogger } from '../support/capture.js';
-import { runCliProcess } from '../support/runCliProcess.js';
+import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
 import { startTestStack } from '../support/stackForTests.js';
 
 let stack: LocalStack;
@@ -63,8 +63,7 @@ describe('Key Vault failures', () => {
       // The CLI: a vault refusal is a server refusal, exit 1, the same words on stderr.
       const run = await runCliProcess(['--op', 'getToDos'], {
         env: {
-          PATH: process.env.PATH,
-          NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
+          ...cliBaseEnv(),
           ...settings({}),
         },
         cwd,
