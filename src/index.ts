@@ -1,7 +1,9 @@
 // The app's entry module: package.json `main` lists it before the functions, and the deploy
 // bundle's entry imports it first, so telemetry is set up before any function registers (the
 // Functions OpenTelemetry instrumentation must hook @azure/functions first, or trace
-// correlation breaks). Without an exporter configured this loads nothing more.
+// correlation breaks). The SDK itself loads after this module has finished, and each invocation
+// waits for it (see startFunctionsTelemetry). Without an exporter configured this loads nothing
+// more.
 import { secretSettingValues } from './config/loadConfig.js';
 import { Redactor } from './logging/redact.js';
 import { startFunctionsTelemetry } from './telemetry/functionsTelemetry.js';

@@ -1,5 +1,5 @@
 import { routeDiagnostics } from './diagnostics.js';
-import { telemetryTargets } from './telemetryTargets.js';
+import { connectionStringProblem, telemetryTargets } from './telemetryTargets.js';
 
 /** The process's telemetry: exporting somewhere, or nothing at all. */
 export interface Telemetry {
@@ -25,8 +25,52 @@ export interface TelemetryOptions {
   readonly diagnostic: (line: string) => void;
 }
 
+/** Telemetry whose targets are known and usable, ready to load the SDK. */
+export interface PreparedTelemetry {
+  /** Loads and starts the SDK and exporters; never throws (NO_TELEMETRY when it cannot start). */
+  start(): Promise<Telemetry>;
+}
+
 /**
- * Starts OpenTelemetry when an exporter is configured (see telemetryTargets) and does nothing
+ * What is decided before the SDK loads: where telemetry goes (see telemetryTargets), with what
+ * cannot work said through `warn` now and left out (an Application Insights connection string
+ * its exporter would refuse: the other targets still start), and OpenTelemetry's diagnostics
+ * routed. `undefined` when telemetry goes nowhere: nothing more is loaded.
+ */
+export function prepareTelemetry(
+  env: Readonly<Record<string, string | undefined>>,
+  options: TelemetryOptions,
+): PreparedTelemetry | undefined {
+  let targets = telemetryTargets(env);
+  const problem = targets?.azureMonitor
+    ? connectionStringProblem(targets.azureMonitor.connectionString)
+    : undefined;
+  if (targets && problem) {
+    options.warn(
+      `telemetry: nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING ${problem} (copy it from the Application Insights resource's Overview)`,
+    );
+    targets = targets.otlp ? { otlp: true } : undefined;
+  }
+  if (!targets) return undefined;
+  const usable = targets;
+  routeDiagnostics(env, options.diagnostic, options.warn);
+  return {
+    start: async () => {
+      try {
+        const { startTelemetrySdk } = await import('./telemetrySdk.js');
+        return await startTelemetrySdk(usable, options);
+      } catch (err) {
+        options.warn(
+          `telemetry is off: the OpenTelemetry SDK could not start (${err instanceof Error ? err.message : 'unknown error'})`,
+        );
+        return NO_TELEMETRY;
+      }
+    },
+  };
+}
+
+/**
+ * Starts OpenTelemetry when an exporter is configured (see prepareTelemetry) and does nothing
  * otherwise: the SDK and the exporters are imported only then (a chunk of their own in the
  * bundles), so a process without telemetry pays for none of it; the spans and metrics the app
  * makes through `@opentelemetry/api` are then no-ops. Never throws: telemetry that cannot start
@@ -36,16 +80,5 @@ export async function startTelemetry(
   env: Readonly<Record<string, string | undefined>>,
   options: TelemetryOptions,
 ): Promise<Telemetry> {
-  const targets = telemetryTargets(env);
-  if (!targets) return NO_TELEMETRY;
-  routeDiagnostics(env, options.diagnostic, options.warn);
-  try {
-    const { startTelemetrySdk } = await import('./telemetrySdk.js');
-    return await startTelemetrySdk(targets, options);
-  } catch (err) {
-    options.warn(
-      `telemetry is off: the OpenTelemetry SDK could not start (${err instanceof Error ? err.message : 'unknown error'})`,
-    );
-    return NO_TELEMETRY;
-  }
+  return (await prepareTelemetry(env, options)?.start()) ?? NO_TELEMETRY;
 }

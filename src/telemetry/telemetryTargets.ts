@@ -42,6 +42,26 @@ export function telemetryTargets(env: Env): TelemetryTargets | undefined {
   return { otlp, azureMonitor: { connectionString, ...(auth ? { managedIdentity: auth } : {}) } };
 }
 
+/**
+ * Why Application Insights' exporter would refuse this connection string, or `undefined` when it
+ * takes it: it needs an `InstrumentationKey` that is a GUID in lower case (the exporter's own
+ * check, which throws from its constructor). Said before the SDK loads, so that Azure Monitor is
+ * left out and the rest of telemetry still starts. Never quotes the value.
+ */
+export function connectionStringProblem(connectionString: string): string | undefined {
+  // Read as the exporter reads it: `key=value` pairs split on `;`, keys in any case, the last
+  // one of a name winning, nothing trimmed.
+  const key = connectionString
+    .split(';')
+    .map((part) => part.split('='))
+    .filter((pair) => pair.length === 2 && pair[0]?.toLowerCase() === 'instrumentationkey')
+    .at(-1)?.[1];
+  if (key === undefined) return 'has no InstrumentationKey';
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(key)
+    ? undefined
+    : 'has an InstrumentationKey that is not a GUID in lower case';
+}
+
 /** `ClientId=<id>;Authorization=AAD` (keys case-insensitive, as Application Insights reads them). */
 function parseAuthenticationString(
   value: string | undefined,

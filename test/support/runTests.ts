@@ -30,6 +30,7 @@ const BUNDLE_PASS = [
   'integration/registrations.test.js',
   'integration/telemetry.test.js',
   'integration/telemetryAzureMonitor.test.js',
+  'integration/telemetryDeferredSdk.test.js',
 ];
 
 /**

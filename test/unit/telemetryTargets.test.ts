@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { statusClass } from '../../src/telemetry/instruments.js';
 import { monitorCredential } from '../../src/telemetry/azureMonitorExporters.js';
-import { telemetryTargets } from '../../src/telemetry/telemetryTargets.js';
+import { prepareTelemetry } from '../../src/telemetry/startTelemetry.js';
+import { connectionStringProblem, telemetryTargets } from '../../src/telemetry/telemetryTargets.js';
 
 const CONNECTION =
   'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
@@ -159,5 +160,69 @@ describe('the Azure Monitor credential', () => {
 
   it('is none without Entra authentication', async () => {
     assert.equal(await monitorCredential(undefined), undefined);
+  });
+});
+
+describe('connectionStringProblem', () => {
+  const GUID = '4b6a3c2d-1e0f-4a5b-8c7d-9e8f7a6b5c4d';
+  const cases = [
+    `InstrumentationKey=${GUID}`,
+    `InstrumentationKey=${GUID};`,
+    `instrumentationkey=${GUID};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+    `InstrumentationKey=bad;InstrumentationKey=${GUID}`,
+    `InstrumentationKey=${GUID.toUpperCase()}`,
+    `InstrumentationKey= ${GUID}`,
+    ` InstrumentationKey=${GUID}`,
+    `InstrumentationKey=${GUID}=`,
+    'InstrumentationKey=not-a-guid',
+    'IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+    GUID,
+  ];
+
+  it("agrees with Application Insights' exporter on which connection strings it takes", async () => {
+    // The exporter's own check, which throws from its constructor, is what ours stands in for
+    // before the SDK loads.
+    process.env.APPLICATION_INSIGHTS_NO_STATSBEAT = 'true';
+    const { AzureMonitorTraceExporter } = await import('@azure/monitor-opentelemetry-exporter');
+    let taken = 0;
+    for (const connectionString of cases) {
+      let refused: string | undefined;
+      try {
+        await new AzureMonitorTraceExporter({
+          connectionString,
+          disableOfflineStorage: true,
+        }).shutdown();
+        taken++;
+      } catch (err) {
+        refused = (err as Error).message;
+      }
+      const problem = connectionStringProblem(connectionString);
+      assert.equal(
+        problem === undefined,
+        refused === undefined,
+        `${connectionString}: ${problem ?? 'taken'} / exporter: ${refused ?? 'taken'}`,
+      );
+      assert.ok(!problem?.includes(GUID) && !problem?.includes('not-a-guid'), 'never quotes it');
+    }
+    assert.ok(taken >= 3 && taken < cases.length, 'the table has both kinds');
+  });
+
+  it('leaves Application Insights out, and says so, when its exporter would refuse', () => {
+    const warnings: string[] = [];
+    const options = {
+      serviceName: 'todo-sync',
+      warn: (message: string) => warnings.push(message),
+      diagnostic: () => undefined,
+    };
+    const bad = { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' };
+    assert.equal(prepareTelemetry(bad, options), undefined, 'nothing else to export to');
+    assert.ok(
+      prepareTelemetry({ ...bad, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, options),
+      'the OTLP endpoint still gets telemetry',
+    );
+    assert.deepEqual(warnings, [
+      "telemetry: nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING has an InstrumentationKey that is not a GUID in lower case (copy it from the Application Insights resource's Overview)",
+      "telemetry: nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING has an InstrumentationKey that is not a GUID in lower case (copy it from the Application Insights resource's Overview)",
+    ]);
   });
 });

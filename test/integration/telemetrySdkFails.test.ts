@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import functions from '@azure/functions';
+import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import { captureStderr } from '../support/capture.js';
+import { holdModule } from '../support/holdModule.js';
+import { startTestStack, type LocalStack } from '../support/stackForTests.js';
+import { loadMainEntries } from '../support/testTarget.js';
+
+/**
+ * The OpenTelemetry SDK's own module fails to load (a broken package), after the entry module
+ * has told the host the worker sends its own logs: the functions still run, and the operator is
+ * told what is lost.
+ */
+let stack: LocalStack;
+let host: EmulatedHost;
+const stderr: string[] = [];
+let restoreStderr: () => void;
+
+describe('telemetry whose SDK cannot load', () => {
+  before(async () => {
+    stack = await startTestStack();
+    Object.assign(process.env, stack.settings, stack.otlp.settings);
+    restoreStderr = captureStderr(stderr);
+    holdModule(/\/telemetrySdk(-[A-Z0-9]+)?\.js$/).fail();
+    host = emulateFunctionsHost();
+    await loadMainEntries();
+  });
+  after(async () => {
+    restoreStderr();
+    await stack.stop();
+  });
+
+  it('runs every invocation, exports nothing, and says why once', async () => {
+    for (let i = 0; i < 2; i++) {
+      const log: string[] = [];
+      const run = await host.invoke(
+        'syncTodos',
+        new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
+        log,
+      );
+      assert.equal(run.error, undefined, log.join('\n'));
+      assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
+    }
+    assert.deepEqual(stack.otlp.rawBodies(), []);
+    const warnings = stderr.filter((line) => line.includes('telemetry'));
+    assert.equal(warnings.length, 2, warnings.join(''));
+    assert.match(
+      warnings[0] ?? '',
+      /^todo-sync: warning: telemetry is off: the OpenTelemetry SDK could not start \(.*telemetrySdk.*failed to load \(made to by the test\)\)\n$/,
+    );
+    assert.equal(
+      warnings[1],
+      'todo-sync: warning: telemetry: worker logs are not recorded either (the host was told this worker sends them itself); fix the problem above or remove the OpenTelemetry settings, then restart the app\n',
+    );
+  });
+});
