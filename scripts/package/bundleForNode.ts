@@ -12,6 +12,8 @@ const REQUIRE_BANNER = [
   'const require = __todoSyncCreateRequire(import.meta.url);',
 ].join('\n');
 
+const MODULE_HOOKS_LEFT_OUT = './scripts/package/moduleHooksLeftOut.ts';
+
 export interface NodeBundle {
   /** Output name (no .js) to source file, relative to the repository root or absolute. */
   readonly entryPoints: Readonly<Record<string, string>>;
@@ -47,6 +49,11 @@ export async function bundleForNode(repoRoot: string, bundle: NodeBundle): Promi
     target: 'node20',
     tsconfig: join(repoRoot, 'tsconfig.json'),
     external: [...(bundle.external ?? [])],
+    // The instrumentations' module hooks, which our bundles never use (why: in that file).
+    alias: {
+      'require-in-the-middle': MODULE_HOOKS_LEFT_OUT,
+      'import-in-the-middle': MODULE_HOOKS_LEFT_OUT,
+    },
     banner: { js: REQUIRE_BANNER },
     // Smaller files parse faster at start; keepNames keeps class and function names (error
     // names, stack frames) as they are in the source.

@@ -70,6 +70,25 @@ describe('deploy package (npm run package)', () => {
     for (const name of SINGLE_COPY) assert.equal(shape.copies.get(name)?.length, 1, name);
   });
 
+  it('leaves the module hooks out, for a stub that hooks nothing', { skip }, async () => {
+    const inputs = Object.keys((readJson(paths.metafile) as Metafile).inputs);
+    assert.deepEqual(
+      inputs.filter((input) => /(require|import)-in-the-middle/.test(input)),
+      [],
+    );
+    assert.ok(inputs.includes('scripts/package/moduleHooksLeftOut.ts'));
+    const { Hook } = await import('../../scripts/package/moduleHooksLeftOut.js');
+    // What OpenTelemetry's instrumentation base makes for every instrumentation it constructs.
+    assert.doesNotThrow(() => {
+      new Hook(null).unhook();
+    });
+    // What enabling an instrumentation through its module hooks would ask for.
+    assert.throws(
+      () => new Hook(['http']),
+      /^Error: module hooks are left out of this bundle \(scripts\/package\/moduleHooksLeftOut\.ts\): .*\(asked to hook http\)$/,
+    );
+  });
+
   describe('stack traces', () => {
     // A timer run without settings fails in src/config; its stack names the bundle's files.
     const script = `
