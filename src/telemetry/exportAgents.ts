@@ -3,11 +3,10 @@ import type { Agent } from 'node:http';
 // exporters' own settings make (TLS files from the environment included) without reading those
 // settings a second time here; the pinned version keeps it, and the build fails when it goes.
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import type { OtlpSignal } from './telemetryTargets.js';
 
 // eslint-disable-next-line @typescript-eslint/no-deprecated
 type AgentFactory = ReturnType<typeof convertLegacyHttpOptions>['agentFactory'];
-
-export type OtlpSignal = 'TRACES' | 'METRICS' | 'LOGS';
 
 /**
  * The HTTP agents the OTLP exporters send with, made as the exporters' own settings make them

@@ -31,7 +31,7 @@ import { callWithin } from '../core/boundedSignal.js';
 import { azureMonitorExporters } from './azureMonitorExporters.js';
 import { ExportAgents } from './exportAgents.js';
 import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
-import type { TelemetryTargets } from './telemetryTargets.js';
+import { otlpEndpoints, type TelemetryTargets } from './telemetryTargets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -56,9 +56,6 @@ const querylessUrls: SpanProcessor = {
   forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
-
-const has = (env: Env, ...names: string[]): boolean =>
-  names.some((name) => (env[name]?.trim() ?? '') !== '');
 
 /** How long an export whose sockets were ended gets to settle (it fails at once). */
 const ENDED_GRACE_MS = 1000;
@@ -105,6 +102,54 @@ function unsupportedProtocols(env: Env): string[] {
 }
 
 /**
+ * What a failed flush says: the providers reject with their processors' errors in an array
+ * (nested when processors are), each a network error or the collector's answer.
+ */
+function failureMessage(failure: unknown): string {
+  const messages = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value instanceof AggregateError) collect(value.errors);
+    else if (value instanceof Error) messages.add(value.message);
+    else if (typeof value === 'string') messages.add(value);
+  };
+  collect(failure);
+  return messages.size > 0 ? [...messages].join('; ') : 'unknown error';
+}
+
+/** `ExportResultCode.SUCCESS` (@opentelemetry/core), what an exporter's callback gets on success. */
+const EXPORT_SUCCEEDED = 0;
+
+/** The hint for an OTLP export that failed. */
+const OTLP_HINT =
+  '; check that the OTLP collector its OTEL_EXPORTER_OTLP_*ENDPOINT setting names is up and reachable';
+
+/**
+ * The exporter, saying each export that failed through `warn`. The metric reader and the log
+ * processor give a failed export only to OpenTelemetry's global error handler (silent unless
+ * OTEL_LOG_LEVEL is set, and one per copy of @opentelemetry/core, of which the app has several)
+ * and their flush succeeds all the same. (A span processor's flush fails, and is said by the
+ * flush itself.)
+ */
+function sayingFailures<T extends OTLPMetricExporter | OTLPLogExporter>(
+  exporter: T,
+  what: string,
+  warn: (message: string) => void,
+): T {
+  type Done = (result: { code: number; error?: Error }) => void;
+  const send = exporter.export.bind(exporter) as (items: unknown, done: Done) => void;
+  (exporter as unknown as { export: typeof send }).export = (items, done) => {
+    send(items, (result) => {
+      if (result.code !== EXPORT_SUCCEEDED) {
+        warn(`telemetry: ${what} failed (${failureMessage(result.error)})${OTLP_HINT}`);
+      }
+      done(result);
+    });
+  };
+  return exporter;
+}
+
+/**
  * Starts tracing, metrics and logs with the configured exporters and registers them globally
  * (the W3C trace-context propagator and an AsyncLocalStorage context manager included), then
  * routes the Azure SDKs' own tracing (storage, Key Vault, identity) into OpenTelemetry. The
@@ -127,19 +172,22 @@ export async function startTelemetrySdk(
   const agents = new ExportAgents();
   if (targets.otlp) {
     for (const problem of unsupportedProtocols(env)) options.warn(`telemetry: ${problem}`);
-    const all = 'OTEL_EXPORTER_OTLP_ENDPOINT';
-    if (has(env, all, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')) {
+    const { signals } = otlpEndpoints(env);
+    if (signals.includes('TRACES')) {
       const exporter = new OTLPTraceExporter({ httpAgentOptions: agents.factoryFor('TRACES') });
       spanProcessors.push(new BatchSpanProcessor(exporter));
     }
-    if (has(env, all, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT')) {
-      metricExporters.push(
-        new OTLPMetricExporter({ httpAgentOptions: agents.factoryFor('METRICS') }),
-      );
+    if (signals.includes('METRICS')) {
+      const exporter = new OTLPMetricExporter({ httpAgentOptions: agents.factoryFor('METRICS') });
+      metricExporters.push(sayingFailures(exporter, 'exporting metrics', options.warn));
     }
-    if (has(env, all, 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT')) {
+    if (signals.includes('LOGS')) {
       const exporter = new OTLPLogExporter({ httpAgentOptions: agents.factoryFor('LOGS') });
-      logProcessors.push(new BatchLogRecordProcessor({ exporter }));
+      logProcessors.push(
+        new BatchLogRecordProcessor({
+          exporter: sayingFailures(exporter, 'exporting logs', options.warn),
+        }),
+      );
     }
   }
   if (targets.azureMonitor) {
@@ -176,9 +224,14 @@ export async function startTelemetrySdk(
   // so that nothing of it outlives the invocation.
   const timeoutMs = exportTimeoutMs(env);
   const seconds = `${(timeoutMs / 1000).toString()} s (OTEL_EXPORTER_OTLP_TIMEOUT)`;
+  // Azure Monitor's exporter reports its failures as successes (see azureMonitorExporters): a
+  // failed export is an OTLP one.
+  const otlpHint = targets.otlp ? OTLP_HINT : '';
   const quietly = async (work: () => Promise<unknown>, what: string): Promise<void> => {
     const timedOut = new Error(`${what} did not finish within ${seconds}`);
-    const running = work();
+    const running = work().catch((failure: unknown) => {
+      throw new Error(failureMessage(failure));
+    });
     try {
       await callWithin(
         undefined,
@@ -199,7 +252,7 @@ export async function startTelemetrySdk(
       options.warn(
         err === timedOut
           ? `telemetry: ${timedOut.message}; went on without it`
-          : `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'}); an export may take up to ${seconds}`,
+          : `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'})${otlpHint}`,
       );
     }
   };
@@ -214,9 +267,9 @@ export async function startTelemetrySdk(
     },
     shutdown: async () => {
       await Promise.all([
-        quietly(() => tracerProvider.shutdown(), 'stopping the span exporter'),
-        quietly(() => meterProvider.shutdown(), 'stopping the metric exporter'),
-        quietly(() => loggerProvider.shutdown(), 'stopping the log exporter'),
+        quietly(() => tracerProvider.shutdown(), 'exporting spans'),
+        quietly(() => meterProvider.shutdown(), 'exporting metrics'),
+        quietly(() => loggerProvider.shutdown(), 'exporting logs'),
       ]);
     },
   };

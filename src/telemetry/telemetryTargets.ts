@@ -16,25 +16,52 @@ export interface TelemetryTargets {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const OTLP_ENDPOINTS = [
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-  'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
-];
+export type OtlpSignal = 'TRACES' | 'METRICS' | 'LOGS';
+
+const OTLP_SIGNALS: readonly OtlpSignal[] = ['TRACES', 'METRICS', 'LOGS'];
+const OTLP_ENDPOINT = 'OTEL_EXPORTER_OTLP_ENDPOINT';
 
 const set = (value: string | undefined): value is string =>
   value !== undefined && value.trim() !== '';
 
+/** An endpoint the OTLP/HTTP exporters can send to: an absolute http:// or https:// URL. */
+function sendable(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value.trim()).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The signals exported over OTLP, and the endpoint settings that cannot be sent to. Each signal
+ * goes to `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` when that is set, else to
+ * `OTEL_EXPORTER_OTLP_ENDPOINT`, as the exporters read them. A set endpoint that is not an
+ * http(s) URL (`localhost:4318`, a typo) is named in `unusable`, and the signals it was for are
+ * not exported: the exporters would quietly send them to http://localhost:4318 instead.
+ */
+export function otlpEndpoints(env: Env): { signals: OtlpSignal[]; unusable: string[] } {
+  const unusable = new Set<string>();
+  const signals = OTLP_SIGNALS.filter((signal) => {
+    const own = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
+    const name = set(env[own]) ? own : set(env[OTLP_ENDPOINT]) ? OTLP_ENDPOINT : undefined;
+    if (!name) return false;
+    if (sendable(env[name] ?? '')) return true;
+    unusable.add(name);
+    return false;
+  });
+  return { signals, unusable: [...unusable] };
+}
+
 /**
  * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
- * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is, both when both
- * are, and nowhere (`undefined`: no SDK is even loaded) when neither is or `OTEL_SDK_DISABLED`
+ * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is (and is an
+ * http(s) URL, see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even loaded) when neither is or `OTEL_SDK_DISABLED`
  * is `true`, as the OpenTelemetry specification defines it.
  */
 export function telemetryTargets(env: Env): TelemetryTargets | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  const otlp = OTLP_ENDPOINTS.some((name) => set(env[name]));
+  const otlp = otlpEndpoints(env).signals.length > 0;
   const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING;
   if (!otlp && !set(connectionString)) return undefined;
   if (!set(connectionString)) return { otlp };

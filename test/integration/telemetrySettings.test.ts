@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -152,6 +154,48 @@ describe('standard OpenTelemetry settings, for the CLI', () => {
       /warning: telemetry: OTEL_LOG_LEVEL=loud is not one of none, error, warn, info, debug, verbose, all/,
     );
     assert.doesNotMatch(stderr, /\[(debug|info|verbose)\]/);
+  });
+
+  it('an endpoint that is not an http(s) URL is named, and nothing goes to it', async () => {
+    // The exporters would send to http://localhost:4318 instead, without a word.
+    const stderr = await sync(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' },
+      /^todo-sync: warning: telemetry: OTEL_EXPORTER_OTLP_ENDPOINT is not an http:\/\/ or https:\/\/ URL \(an OTLP\/HTTP collector's, e.g\. http:\/\/localhost:4318\); nothing is exported to it\n$/,
+    );
+    assert.doesNotMatch(stderr, /localhost:4318\)?;(?! nothing)/, 'the value itself is not quoted');
+    // A per-signal one: that signal alone is left out.
+    await sync(
+      { ...stack.otlp.settings, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector/v1/traces' },
+      /^todo-sync: warning: telemetry: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is not an http:\/\/ or https:\/\/ URL .*; nothing is exported to it\n$/,
+    );
+    assert.deepEqual(stack.otlp.spans(), []);
+    assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics still go to the endpoint');
+  });
+
+  it('a collector that refuses connections: each export says it failed, and why', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const stderr = await sync(
+      // The exporters retry a refused connection until their timeout: keep it short here.
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port.toString()}`,
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1500',
+      },
+      /exporting/,
+    );
+    // The CLI's log lines go to stderr, not to OpenTelemetry: spans and metrics.
+    for (const what of ['spans', 'metrics']) {
+      assert.match(
+        stderr,
+        new RegExp(
+          `todo-sync: warning: telemetry: exporting ${what} failed \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port.toString()}\\); check that the OTLP collector its OTEL_EXPORTER_OTLP_\\*ENDPOINT setting names is up and reachable\n`,
+        ),
+        what,
+      );
+    }
+    assert.doesNotMatch(stderr, /unknown error/);
   });
 
   it('reads the OpenTelemetry settings from local.settings.json Values too', async () => {
