@@ -30,6 +30,7 @@ import {
 import { callWithin } from '../core/boundedSignal.js';
 import { azureMonitorExporters } from './azureMonitorExporters.js';
 import { ExportAgents } from './exportAgents.js';
+import { explainExportFailure, sayingFailures } from './exportFailures.js';
 import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
 import { otlpEndpoints, type TelemetryTargets } from './telemetryTargets.js';
 
@@ -99,54 +100,6 @@ function unsupportedProtocols(env: Env): string[] {
       (name) =>
         `${name}=${env[name]?.trim() ?? ''} is not supported; OTLP is sent as http/json (OTLP/HTTP with JSON bodies, which OpenTelemetry Collectors take on their HTTP port, 4318 by default)`,
     );
-}
-
-/**
- * What a failed flush says: the providers reject with their processors' errors in an array
- * (nested when processors are), each a network error or the collector's answer.
- */
-function failureMessage(failure: unknown): string {
-  const messages = new Set<string>();
-  const collect = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(collect);
-    else if (value instanceof AggregateError) collect(value.errors);
-    else if (value instanceof Error) messages.add(value.message);
-    else if (typeof value === 'string') messages.add(value);
-  };
-  collect(failure);
-  return messages.size > 0 ? [...messages].join('; ') : 'unknown error';
-}
-
-/** `ExportResultCode.SUCCESS` (@opentelemetry/core), what an exporter's callback gets on success. */
-const EXPORT_SUCCEEDED = 0;
-
-/** The hint for an OTLP export that failed. */
-const OTLP_HINT =
-  '; check that the OTLP collector its OTEL_EXPORTER_OTLP_*ENDPOINT setting names is up and reachable';
-
-/**
- * The exporter, saying each export that failed through `warn`. The metric reader and the log
- * processor give a failed export only to OpenTelemetry's global error handler (silent unless
- * OTEL_LOG_LEVEL is set, and one per copy of @opentelemetry/core, of which the app has several)
- * and their flush succeeds all the same. (A span processor's flush fails, and is said by the
- * flush itself.)
- */
-function sayingFailures<T extends OTLPMetricExporter | OTLPLogExporter>(
-  exporter: T,
-  what: string,
-  warn: (message: string) => void,
-): T {
-  type Done = (result: { code: number; error?: Error }) => void;
-  const send = exporter.export.bind(exporter) as (items: unknown, done: Done) => void;
-  (exporter as unknown as { export: typeof send }).export = (items, done) => {
-    send(items, (result) => {
-      if (result.code !== EXPORT_SUCCEEDED) {
-        warn(`telemetry: ${what} failed (${failureMessage(result.error)})${OTLP_HINT}`);
-      }
-      done(result);
-    });
-  };
-  return exporter;
 }
 
 /**
@@ -224,13 +177,12 @@ export async function startTelemetrySdk(
   // so that nothing of it outlives the invocation.
   const timeoutMs = exportTimeoutMs(env);
   const seconds = `${(timeoutMs / 1000).toString()} s (OTEL_EXPORTER_OTLP_TIMEOUT)`;
-  // Azure Monitor's exporter reports its failures as successes (see azureMonitorExporters): a
-  // failed export is an OTLP one.
-  const otlpHint = targets.otlp ? OTLP_HINT : '';
   const quietly = async (work: () => Promise<unknown>, what: string): Promise<void> => {
     const timedOut = new Error(`${what} did not finish within ${seconds}`);
-    const running = work().catch((failure: unknown) => {
-      throw new Error(failureMessage(failure));
+    let failure: unknown;
+    const running = work().catch((raw: unknown) => {
+      failure = raw;
+      throw raw;
     });
     try {
       await callWithin(
@@ -252,7 +204,7 @@ export async function startTelemetrySdk(
       options.warn(
         err === timedOut
           ? `telemetry: ${timedOut.message}; went on without it`
-          : `telemetry: ${what} failed (${err instanceof Error ? err.message : 'unknown error'})${otlpHint}`,
+          : `telemetry: ${what} failed${explainExportFailure(failure ?? err, targets.otlp)}`,
       );
     }
   };
