@@ -76,18 +76,36 @@ function hintFor(status: number): string {
   return 'the telemetry of this export is lost; the sync is not affected';
 }
 
+/** What `said` keeps for an export that got no answer. */
+const NO_ANSWER = 0;
+
 /**
  * The exporter takes a refusal from the ingestion endpoint as something to retry later (a
  * missing role, a quota) or to ignore (a wrong key); with offline storage off it drops the
- * telemetry and reports success either way, and not even OpenTelemetry's diagnostics say so. This policy, in the exporter's
- * own HTTP pipeline, reads each answer and says a refusal once per status, with what to check.
+ * telemetry and reports success either way, and not even OpenTelemetry's diagnostics say so;
+ * an export that gets no answer (the network, no token) goes the same way. This policy, in the
+ * exporter's own HTTP pipeline, reads each answer and says a refusal once per status, and no
+ * answer once, with what to check.
  */
 function refusalReporter(warn: (message: string) => void): PipelinePolicy {
   const said = new Set<number>();
   return {
     name: 'todoSyncIngestionRefusals',
     async sendRequest(request, next) {
-      const response = await next(request);
+      let response: Awaited<ReturnType<typeof next>>;
+      try {
+        response = await next(request);
+      } catch (err) {
+        // No answer at all (the network, or no token for it): dropped as silently as a refusal.
+        if (!said.has(NO_ANSWER)) {
+          said.add(NO_ANSWER);
+          const reason = (err instanceof Error ? err.message : 'unknown error').slice(0, 300);
+          warn(
+            `telemetry: Application Insights could not be sent to (${reason}); check that this instance reaches the connection string's IngestionEndpoint (on a private network: the Azure Monitor private link scope and its DNS zones) and, with Entra authentication, that its managed identity can get a token`,
+          );
+        }
+        throw err;
+      }
       if (response.status >= 400 && !said.has(response.status)) {
         said.add(response.status);
         const reason = refusalReason(response.bodyAsText);

@@ -27,8 +27,8 @@ function collectorMessage(body: unknown): string | undefined {
  * ` (<reason>); <what to check>` for a failed export: the providers reject with their
  * processors' errors in an array (nested when processors are); each is a network error, the
  * collector's HTTP answer (OTLPExporterError: `code` the status, `data` the body), or retries
- * that ran out. `otlp`: whether an OTLP collector is configured (Azure Monitor's exporter
- * reports its own failures as successes, see azureMonitorExporters).
+ * that ran out. `otlp`: whether an OTLP collector is configured; the hints are about it
+ * (Application Insights' failures are explained by azureMonitorExporters' own warning).
  */
 export function explainExportFailure(failure: unknown, otlp: boolean): string {
   const errors: Error[] = [];

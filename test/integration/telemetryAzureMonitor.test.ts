@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
@@ -157,5 +159,34 @@ describe('telemetry to Application Insights, with the managed identity', () => {
     assert.equal(refused.stderr.split('refused an export').length - 1, 1, 'said once');
     assert.ok(!refused.stderr.includes(stack.managedIdentity.header), 'no identity header');
     assert.doesNotMatch(refused.stderr, /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/, 'no JWT');
+  });
+
+  it('an ingestion endpoint that cannot be reached is said once, and the run is unchanged', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = monitorSettings();
+    unreachable.APPLICATIONINSIGHTS_CONNECTION_STRING = ingestion.connectionString.replace(
+      /IngestionEndpoint=[^;]*/,
+      `IngestionEndpoint=https://127.0.0.1:${port.toString()}/`,
+    );
+    assert.notEqual(unreachable.APPLICATIONINSIGHTS_CONNECTION_STRING, ingestion.connectionString);
+    const run = await runCliProcess(['--op', 'sync'], {
+      env: {
+        ...cliBaseEnv(),
+        ...stack.settings,
+        SYNC_CONTAINER: 'telemetry-monitor',
+        ...unreachable,
+      },
+      cwd: REPO_ROOT,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { trigger: string }).trigger, 'cli');
+    assert.match(
+      run.stderr,
+      /^todo-sync: warning: telemetry: Application Insights could not be sent to \(.*ECONNREFUSED.*\); check that this instance reaches the connection string's IngestionEndpoint .* managed identity can get a token\n/,
+    );
+    assert.equal(run.stderr.split('could not be sent to').length - 1, 1, 'said once');
   });
 });
