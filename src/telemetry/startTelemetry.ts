@@ -1,5 +1,10 @@
 import { routeDiagnostics } from './diagnostics.js';
-import { connectionStringProblem, otlpEndpoints, telemetryTargets } from './telemetryTargets.js';
+import {
+  connectionStringProblem,
+  otlpEndpoints,
+  sdkDisabled,
+  telemetryTargets,
+} from './telemetryTargets.js';
 
 /** The process's telemetry: exporting somewhere, or nothing at all. */
 export interface Telemetry {
@@ -35,14 +40,15 @@ export interface PreparedTelemetry {
  * What is decided before the SDK loads: where telemetry goes (see telemetryTargets), with what
  * cannot work said through `warn` now and left out (an OTLP endpoint that is not an http(s)
  * URL, an Application Insights connection string its exporter would refuse: the other targets
- * still start), and OpenTelemetry's diagnostics routed. `undefined` when telemetry goes nowhere: nothing more is loaded.
+ * still start), and OpenTelemetry's diagnostics routed. `undefined` when telemetry goes
+ * nowhere: nothing more is loaded.
  */
 export function prepareTelemetry(
   env: Readonly<Record<string, string | undefined>>,
   options: TelemetryOptions,
 ): PreparedTelemetry | undefined {
   let targets = telemetryTargets(env);
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true') {
+  if (!sdkDisabled(env)) {
     for (const name of otlpEndpoints(env).unusable) {
       options.warn(
         `telemetry: ${name} is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it`,

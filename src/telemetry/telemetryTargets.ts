@@ -53,14 +53,19 @@ export function otlpEndpoints(env: Env): { signals: OtlpSignal[]; unusable: stri
   return { signals, unusable: [...unusable] };
 }
 
+/** `OTEL_SDK_DISABLED=true` (any case), as the OpenTelemetry specification defines it. */
+export function sdkDisabled(env: Env): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+}
+
 /**
  * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
  * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is (and is an
- * http(s) URL, see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even loaded) when neither is or `OTEL_SDK_DISABLED`
- * is `true`, as the OpenTelemetry specification defines it.
+ * http(s) URL, see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even
+ * loaded) when neither is or `OTEL_SDK_DISABLED` is `true`.
  */
 export function telemetryTargets(env: Env): TelemetryTargets | undefined {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  if (sdkDisabled(env)) return undefined;
   const otlp = otlpEndpoints(env).signals.length > 0;
   const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING;
   if (!otlp && !set(connectionString)) return undefined;

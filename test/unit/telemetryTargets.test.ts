@@ -5,7 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { statusClass } from '../../src/telemetry/instruments.js';
 import { monitorCredential } from '../../src/telemetry/azureMonitorExporters.js';
 import { prepareTelemetry } from '../../src/telemetry/startTelemetry.js';
-import { connectionStringProblem, telemetryTargets } from '../../src/telemetry/telemetryTargets.js';
+import {
+  connectionStringProblem,
+  otlpEndpoints,
+  telemetryTargets,
+} from '../../src/telemetry/telemetryTargets.js';
 
 const CONNECTION =
   'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
@@ -160,6 +164,38 @@ describe('the Azure Monitor credential', () => {
 
   it('is none without Entra authentication', async () => {
     assert.equal(await monitorCredential(undefined), undefined);
+  });
+});
+
+describe('otlpEndpoints', () => {
+  const URL_ = 'http://collector:4318';
+  it('sends each signal to its own endpoint, else to the base one, if it is an http(s) URL', () => {
+    assert.deepEqual(otlpEndpoints({}), { signals: [], unusable: [] });
+    assert.deepEqual(otlpEndpoints({ OTEL_EXPORTER_OTLP_ENDPOINT: URL_ }), {
+      signals: ['TRACES', 'METRICS', 'LOGS'],
+      unusable: [],
+    });
+    assert.deepEqual(
+      otlpEndpoints({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'https://collector/v1/metrics' }),
+      { signals: ['METRICS'], unusable: [] },
+    );
+    // A base endpoint without a scheme: named once; a signal with its own good one still goes.
+    assert.deepEqual(
+      otlpEndpoints({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${URL_}/v1/logs`,
+      }),
+      { signals: ['LOGS'], unusable: ['OTEL_EXPORTER_OTLP_ENDPOINT'] },
+    );
+    // A signal's own bad endpoint leaves that signal out, whatever the base one is.
+    assert.deepEqual(
+      otlpEndpoints({
+        OTEL_EXPORTER_OTLP_ENDPOINT: URL_,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x',
+      }),
+      { signals: ['METRICS', 'LOGS'], unusable: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] },
+    );
+    assert.equal(telemetryTargets({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }), undefined);
   });
 });
 
