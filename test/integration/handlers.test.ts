@@ -128,7 +128,13 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
   });
 
   it('answers 502 when the API keeps failing, and the timer rethrows', async () => {
-    stack.api.faults.next({ kind: 'status', status: 500, count: 4, method: 'GET' });
+    // More failures than the client's 4 attempts, cleared after each use: a GET the previous
+    // test started early and aborted (its run met the held lock) may still reach the API after
+    // this is queued, and take one of them.
+    const keepFailing = () => {
+      stack.api.faults.next({ kind: 'status', status: 500, count: 8, method: 'GET' });
+    };
+    keepFailing();
     const response = await handlers.syncTodos(
       syncRequest('POST'),
       newInvocation('syncTodos').context,
@@ -137,10 +143,12 @@ describe(`function handlers (${TEST_TARGET}) against the local stack`, () => {
     const body = problem(response);
     assert.equal(body.type, 'urn:todo-sync:problem:api');
     assert.match(String(body.detail), /failed GET .* with 500/);
-    stack.api.faults.next({ kind: 'status', status: 500, count: 4, method: 'GET' });
+    stack.api.faults.clear();
+    keepFailing();
     const timerRun = newInvocation('syncTodosTimer');
     await assert.rejects(handlers.syncTodosTimer(timerInfo(), timerRun.context), /with 500/);
     assert.ok(timerRun.lines.some((l) => l.startsWith('error: timer sync failed')));
+    stack.api.faults.clear();
   });
 
   it('answers 503 when no token can be had', async () => {
