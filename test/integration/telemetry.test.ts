@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
-import { captureStderr, timerInfo } from '../support/capture.js';
+import { captureStderr, syncRequest, timerInfo } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -48,11 +47,7 @@ async function invoke(name: string, trigger: unknown) {
   return { ...run, log };
 }
 
-const postSync = () =>
-  invoke(
-    'syncTodos',
-    new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-  );
+const postSync = () => invoke('syncTodos', syncRequest('POST'));
 
 describe('telemetry exported to OTLP, functions run as the host runs them', () => {
   before(async () => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
 import {
   AZURE_MONITOR_RESOURCE,
@@ -12,7 +11,7 @@ import {
 } from '../../stack/appInsightsIngestion.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
-import { captureStderr } from '../support/capture.js';
+import { captureStderr, syncRequest } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -59,11 +58,7 @@ describe('telemetry to Application Insights, with the managed identity', () => {
 
   it("exports a manual sync before the invocation returns: spans, the handler's log lines, metrics", async () => {
     const log: string[] = [];
-    const run = await host.invoke(
-      'syncTodos',
-      new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-      log,
-    );
+    const run = await host.invoke('syncTodos', syncRequest('POST'), log);
     assert.equal(run.error, undefined, log.join('\n'));
     const [, traceId, invocationSpanId] = run.traceparent.split('-');
 

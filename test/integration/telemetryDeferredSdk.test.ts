@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr } from '../support/capture.js';
+import { captureStderr, syncRequest } from '../support/capture.js';
 import { holdModule, type HeldModule } from '../support/holdModule.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
@@ -17,11 +16,7 @@ import { loadMainEntries } from '../support/testTarget.js';
 const SDK_MODULE = /\/telemetrySdk(-[A-Z0-9]+)?\.js$/;
 
 function postSync(host: EmulatedHost, log: string[]) {
-  return host.invoke(
-    'syncTodos',
-    new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-    log,
-  );
+  return host.invoke('syncTodos', syncRequest('POST'), log);
 }
 
 let stack: LocalStack;

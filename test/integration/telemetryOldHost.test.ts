@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr } from '../support/capture.js';
+import { captureStderr, syncRequest } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -50,11 +49,7 @@ describe('telemetry on a host without log hooks (before 4.34)', () => {
   it("still runs each invocation in the host's trace context, and exports it", async () => {
     for (let i = 0; i < 2; i++) {
       const log: string[] = [];
-      const run = await host.invoke(
-        'syncTodos',
-        new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-        log,
-      );
+      const run = await host.invoke('syncTodos', syncRequest('POST'), log);
       assert.equal(run.error, undefined);
       assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
       const [, traceId, parentId] = run.traceparent.split('-');

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr } from '../support/capture.js';
+import { captureStderr, syncRequest } from '../support/capture.js';
 import { holdModule } from '../support/holdModule.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
@@ -34,11 +33,7 @@ describe('telemetry whose SDK cannot load', () => {
   it('runs every invocation, exports nothing, and says why once', async () => {
     for (let i = 0; i < 2; i++) {
       const log: string[] = [];
-      const run = await host.invoke(
-        'syncTodos',
-        new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-        log,
-      );
+      const run = await host.invoke('syncTodos', syncRequest('POST'), log);
       assert.equal(run.error, undefined, log.join('\n'));
       assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
     }

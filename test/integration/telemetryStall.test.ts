@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import functions from '@azure/functions';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
 import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
 import type { Stall } from '../../stack/stall.js';
 import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
-import { captureStderr } from '../support/capture.js';
+import { captureStderr, syncRequest } from '../support/capture.js';
 import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
@@ -27,11 +26,7 @@ let restoreStderr: () => void;
 async function postSync(): Promise<{ ms: number; traceparent: string }> {
   const log: string[] = [];
   const started = performance.now();
-  const run = await host.invoke(
-    'syncTodos',
-    new functions.HttpRequest({ method: 'POST', url: 'http://localhost:7071/api/sync' }),
-    log,
-  );
+  const run = await host.invoke('syncTodos', syncRequest('POST'), log);
   const ms = performance.now() - started;
   assert.equal(run.error, undefined, log.join('\n'));
   const status = (run.result as { status?: number } | undefined)?.status;
