@@ -22,6 +22,11 @@ export interface EmulatedHost {
    */
   capabilities(): Promise<Record<string, string>>;
   /**
+   * A line of the worker's own (category `system`, outside any invocation, as the worker logs
+   * while it starts), through the registered log hooks.
+   */
+  workerLog(level: string, message: string): void;
+  /**
    * Invokes a function with `trigger` and a new InvocationContext whose log lines go to `log`.
    * Resolves with the handler's result and the `traceparent` the "host" sent.
    */
@@ -78,6 +83,11 @@ export function emulateFunctionsHost(options: EmulatedHostOptions = {}): Emulate
       return hooks.map((h) => h.name);
     },
     capabilities: async () => (model ? await model.getCapabilities({}) : {}),
+    workerLog(level, message) {
+      for (const hook of hooks.filter((h) => h.name === 'log')) {
+        void hook.callback({ level, message, category: 'system', hookData: {} });
+      }
+    },
     async invoke(name, trigger, log) {
       const handler = functions.get(name);
       if (!handler) throw new Error(`no function ${name} was registered`);

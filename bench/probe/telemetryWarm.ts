@@ -4,9 +4,11 @@
 // argv[2] todos, argv[3] timed syncs, each of a list with one description changed; reports
 // each sync's time, how long the app's postInvocation hooks took (the export, when on), and
 // when (ms from process start) the first sync, invoked as soon as the app had loaded, was done.
-// Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). When on, it also times
-// the floor of any export made before an invocation returns: one empty POST per signal, in
-// parallel, to the same receiver.
+// Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). With export off and
+// BENCH_EXPORT_FLOOR_ENDPOINT set, it also times the floor of any export made before an
+// invocation returns, where such an export happens: between its timed syncs, the same number
+// again whose last postInvocation hook sends one empty POST, and as many that send three in
+// parallel (one per signal), to that receiver and nothing else.
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -31,6 +33,19 @@ await import(pathToFileURL(join(packagePaths().appDir, DEPLOY_MAIN)).href);
 functions.app.hook.postInvocation(() => {
   hookTimes.push(performance.now() - hooksStarted);
 });
+const floorEndpoint = process.env.BENCH_EXPORT_FLOOR_ENDPOINT;
+/** How many empty POSTs the next invocation's last hook sends before it returns. */
+let floorPosts = 0;
+const floorAgent = new Agent({ keepAlive: true });
+if (floorEndpoint) {
+  functions.app.hook.postInvocation(async () => {
+    await Promise.all(
+      ['traces', 'metrics', 'logs']
+        .slice(0, floorPosts)
+        .map((signal) => emptyPost(floorEndpoint, signal)),
+    );
+  });
+}
 
 async function postSync(): Promise<void> {
   const log: string[] = [];
@@ -50,35 +65,33 @@ await postSync();
 const firstSyncAtMs = performance.now();
 for (let i = 0; i < 2; i++) await postSync();
 const times: number[] = [];
+/** Sync times with one and with three empty POSTs before the invocation returns. */
+const floorTimes = { one: [] as number[], three: [] as number[] };
 hookTimes.length = 0;
-for (let i = 1; i <= syncs; i++) {
-  await setTodos(count, i);
-  times.push(await timed(postSync));
-}
-/** Median time of three empty OTLP/JSON POSTs (traces, metrics, logs) sent in parallel. */
-async function exportFloor(endpoint: string): Promise<number> {
-  const agent = new Agent({ keepAlive: true });
-  const post = (signal: string): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        new URL(`v1/${signal}`, endpoint.endsWith('/') ? endpoint : `${endpoint}/`),
-        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-        (res) => res.resume().on('end', resolve),
-      );
-      req.on('error', reject).end('{}');
-    });
-  const rounds: number[] = [];
-  for (let i = 0; i < 31; i++) {
-    rounds.push(await timed(() => Promise.all(['traces', 'metrics', 'logs'].map(post))));
+let edit = 0;
+for (let i = 0; i < syncs; i++) {
+  // Plain and floor syncs interleaved, in turns, so that both meet the same machine.
+  const turns: (0 | 1 | 3)[] = floorEndpoint ? [0, 1, 3] : [0];
+  for (let t = 0; t < turns.length; t++) {
+    floorPosts = turns[(i + t) % turns.length] ?? 0;
+    await setTodos(count, ++edit);
+    const time = await timed(postSync);
+    if (floorPosts === 0) times.push(time);
+    else (floorPosts === 1 ? floorTimes.one : floorTimes.three).push(time);
   }
-  agent.destroy();
-  return rounds.sort((a, b) => a - b)[rounds.length >> 1] ?? NaN;
 }
 
-const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-reportResult({
-  times,
-  hookTimes,
-  firstSyncAtMs,
-  ...(endpoint ? { floorMs: await exportFloor(endpoint) } : {}),
-});
+/** An empty OTLP/JSON POST for a signal, on a keep-alive connection. */
+function emptyPost(endpoint: string, signal: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(`v1/${signal}`, endpoint.endsWith('/') ? endpoint : `${endpoint}/`),
+      { method: 'POST', agent: floorAgent, headers: { 'content-type': 'application/json' } },
+      (res) => res.resume().on('end', resolve),
+    );
+    req.on('error', reject).end('{}');
+  });
+}
+
+floorAgent.destroy();
+reportResult({ times, hookTimes, firstSyncAtMs, ...(floorEndpoint ? { floorTimes } : {}) });

@@ -26,25 +26,37 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
   const envs = { on, off };
 
   // Each warm process reports the median of its syncs; a pair is an on and an off process run
-  // back to back. With export on, the app's postInvocation hooks (the export) are timed too,
-  // and the floor of any export made before an invocation returns.
+  // back to back. With export on, the app's postInvocation hooks (the export) are timed too.
+  // The off processes also time the floor of any export made before an invocation returns
+  // (syncs whose last hook sends one or three empty POSTs), against their own plain syncs.
   const exportTimes: number[] = [];
-  const floors: number[] = [];
+  const floor = { one: [] as number[], three: [] as number[], plain: [] as number[] };
   const firstSync = { on: [] as number[], off: [] as number[] };
   const warm = await alternate(plan.warmPairs, ['on', 'off'] as const, async (which) => {
+    // Both send the floor's empty POSTs between their timed syncs, so that the on and off
+    // syncs compared have the same history (more syncs and POSTs in a process speed it up).
+    const env = {
+      ...envs[which],
+      BENCH_EXPORT_FLOOR_ENDPOINT: bench.otlpSettings.OTEL_EXPORTER_OTLP_ENDPOINT,
+    };
     const result = (await runProbe('telemetryWarm', [plan.warmTodos, plan.warmSyncs], {
-      env: envs[which],
+      env,
       serve: bench.serve,
-    })) as { times: number[]; hookTimes: number[]; firstSyncAtMs: number; floorMs?: number };
+    })) as {
+      times: number[];
+      hookTimes: number[];
+      firstSyncAtMs: number;
+      floorTimes?: { one: number[]; three: number[] };
+    };
     firstSync[which].push(result.firstSyncAtMs);
-    if (which === 'on') {
-      exportTimes.push(median(result.hookTimes));
-      if (result.floorMs !== undefined) floors.push(result.floorMs);
+    if (which === 'on') exportTimes.push(median(result.hookTimes));
+    if (which === 'off' && result.floorTimes) {
+      floor.one.push(median(result.floorTimes.one));
+      floor.three.push(median(result.floorTimes.three));
+      floor.plain.push(median(result.times));
     }
     return median(result.times);
   });
-  const offWarm = median(warm.off);
-  const floor = median(floors);
   const cold = await alternate(plan.coldPairs, ['on', 'off'] as const, async (which) => {
     const { registeredAtMs } = (await runProbe('coldStart', ['bundle'], {
       env: envs[which],
@@ -59,12 +71,13 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
     notes: string,
     /** null: a figure to read, with no target. */
     limit: number | null = LIMIT,
+    labels = { on: 'on', off: 'off' },
   ): Row => {
     const paired = pairedRatio(figures.on, figures.off);
     return {
       metric,
-      measured: `${ms(median(figures.on))} on`,
-      floor: `${ms(median(figures.off))} off`,
+      measured: `${ms(median(figures.on))} ${labels.on}`,
+      floor: `${ms(median(figures.off))} ${labels.off}`,
       ratio: ratio(paired),
       target: limit === null ? '' : `<= ${limit.toFixed(2)}x`,
       met: limit === null ? undefined : paired <= limit,
@@ -75,12 +88,19 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
     row(
       `Telemetry export, warm sync (${plan.warmTodos.toLocaleString('en')} todos, changed list)`,
       warm,
-      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs; the export itself (spans, metrics and logs, three OTLP POSTs in parallel) took ${ms(median(exportTimes))} of each sync with export on; the floor of exporting before the invocation returns, three empty POSTs in parallel to the same receiver, is ${ms(floor)} (${((floor / offWarm) * 100).toFixed(1)}% of a sync with export off)`,
+      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs; the export itself (spans, metrics and logs, three OTLP POSTs in parallel) took ${ms(median(exportTimes))} of each sync with export on; the least any export before return costs is the next row`,
+    ),
+    row(
+      'Floor of exporting before return: 3 empty OTLP POSTs, warm sync',
+      { on: floor.three, off: floor.plain },
+      `the off processes of the row above, with telemetry off: between their timed syncs, as many again whose last postInvocation hook sends three empty POSTs in parallel (one per signal, OTLP's three paths) to the same receiver, and as many that send one (${ratio(pairedRatio(floor.one, floor.plain))}: the least for any export that holds the run's span); each against the same process's plain syncs; no telemetry can cost less and export before the invocation returns`,
+      null,
+      { on: 'with POSTs', off: 'without' },
     ),
     row(
       'Telemetry export, cold start (bundle)',
       cold,
-      `process start to functions registered; medians of ${plan.coldPairs} alternating pairs; on loads ${kb(code.telemetryBytes)} more code (SDK, OTLP exporters, instrumentations) beside the app's ${kb(code.appBytes)}, of which the SDK and exporters (${kb(code.sdkBytes)}) after the functions are registered, while the host starts their listeners: the first invocation waits for them (next row)`,
+      `process start to functions registered; medians of ${plan.coldPairs} alternating pairs; on loads ${kb(code.telemetryBytes)} more code (SDK, OTLP exporters, instrumentations) beside the app's ${kb(code.appBytes)}, all of it after the functions are registered, while the host starts their listeners: the first invocation waits for it (last row)`,
     ),
     row(
       'Telemetry export, new process to first sync done (bundle)',
@@ -95,15 +115,11 @@ const kb = (bytes: number): string => `${Math.round(bytes / 1024).toLocaleString
 
 /**
  * What a start evaluates in the deploy package: the app (its entry's static imports) and, with
- * export on, the telemetry chunks besides: the Functions instrumentation, before the functions
- * register, and the SDK with its exporters (`sdkBytes`), after. From the metafile of the
+ * export on, the telemetry chunks besides (the SDK with its exporters, and the Functions
+ * instrumentation), which load after the functions are registered. From the metafile of the
  * package the bench has just built.
  */
-async function telemetryCode(): Promise<{
-  appBytes: number;
-  telemetryBytes: number;
-  sdkBytes: number;
-}> {
+async function telemetryCode(): Promise<{ appBytes: number; telemetryBytes: number }> {
   const metafile = JSON.parse(await readFile(packagePaths().metafile, 'utf8')) as Metafile;
   const outputs = Object.keys(metafile.outputs);
   const entry = outputs.find((file) => file.endsWith('/app/index.js'));
@@ -118,15 +134,11 @@ async function telemetryCode(): Promise<{
     throw new Error('the deploy package has no entry or no telemetry chunks to measure');
   }
   const app = staticClosure(metafile, entry);
-  const beyondApp = (file: string): string[] =>
-    staticClosure(metafile, file).files.filter((f) => !app.files.includes(f));
-  const atStart = new Set(beyondApp(functionsInstrumentation));
-  const afterRegistration = new Set(beyondApp(sdk).filter((f) => !atStart.has(f)));
-  const bytes = (files: Set<string>): number =>
-    [...files].reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
-  return {
-    appBytes: app.bytes,
-    telemetryBytes: bytes(atStart) + bytes(afterRegistration),
-    sdkBytes: bytes(afterRegistration),
-  };
+  const telemetry = new Set(
+    [sdk, functionsInstrumentation].flatMap((file) =>
+      staticClosure(metafile, file).files.filter((f) => !app.files.includes(f)),
+    ),
+  );
+  const bytes = [...telemetry].reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
+  return { appBytes: app.bytes, telemetryBytes: bytes };
 }

@@ -1,8 +1,8 @@
 // The bundle's single entry: every function module, so their shared code is evaluated once
 // and the host loads one file. Re-exporting the handlers lets tests call the bundled ones.
 // src/index.ts comes first: it sets telemetry up before any function registers (ES modules
-// evaluate imports in order, and its top-level await holds the rest back until the Functions
-// instrumentation is applied; the OpenTelemetry SDK loads after, see startFunctionsTelemetry).
+// evaluate imports in order; the OpenTelemetry SDK and the Functions instrumentation load after,
+// see startFunctionsTelemetry).
 import '../../src/index.js';
 export { syncTodos } from '../../src/functions/syncTodos.js';
 export { syncTodosTimer } from '../../src/functions/syncTodosTimer.js';

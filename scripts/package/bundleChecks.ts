@@ -16,6 +16,7 @@ export const LAZY_ONLY = [
   '@opentelemetry/exporter-logs-otlp-http',
   '@azure/monitor-opentelemetry-exporter',
   '@azure/opentelemetry-instrumentation-azure-sdk',
+  '@opentelemetry/instrumentation',
 ];
 
 /** Lazy-only too, in the deploy package only (the CLI has no Functions host to instrument). */

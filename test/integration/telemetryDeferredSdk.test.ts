@@ -8,12 +8,13 @@ import { startTestStack, type LocalStack } from '../support/stackForTests.js';
 import { loadMainEntries } from '../support/testTarget.js';
 
 /**
- * The OpenTelemetry SDK loads after the entry module has finished, so the worker reports its
- * functions without waiting for it; an invocation that comes before it has loaded waits for it,
- * and is recorded whole. The SDK's module is held here (a module hook) until the test lets it
- * load, or makes it fail as a broken package would.
+ * The OpenTelemetry SDK and the Functions instrumentation load after the entry module has
+ * finished, so the worker reports its functions without waiting for them; an invocation that
+ * comes before they have loaded waits for them, and is recorded whole, as are the worker's own
+ * lines from that time. Each module is held here (a module hook) until the test lets it load.
  */
 const SDK_MODULE = /\/telemetrySdk(-[A-Z0-9]+)?\.js$/;
+const INSTRUMENTATION_MODULE = /\/azure-functions-instrumentation(-[A-Z0-9]+)?\.js$/;
 
 function postSync(host: EmulatedHost, log: string[]) {
   return host.invoke('syncTodos', syncRequest('POST'), log);
@@ -22,6 +23,7 @@ function postSync(host: EmulatedHost, log: string[]) {
 let stack: LocalStack;
 let host: EmulatedHost;
 let sdk: HeldModule;
+let instrumentation: HeldModule;
 const stderr: string[] = [];
 let restoreStderr: () => void;
 
@@ -31,6 +33,7 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
     Object.assign(process.env, stack.settings, stack.otlp.settings);
     restoreStderr = captureStderr(stderr);
     sdk = holdModule(SDK_MODULE);
+    instrumentation = holdModule(INSTRUMENTATION_MODULE);
     host = emulateFunctionsHost();
   });
   after(async () => {
@@ -38,9 +41,10 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
     await stack.stop();
   });
 
-  it('registers every function and hook while the SDK is still loading', async () => {
+  it('registers every function and hook, and tells the host, while the SDK is still loading', async () => {
     await loadMainEntries();
     assert.match(await sdk.asked, SDK_MODULE, 'the SDK load was started, and is held');
+    assert.match(await instrumentation.asked, INSTRUMENTATION_MODULE, 'and the instrumentation');
     assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
     assert.deepEqual([...new Set(host.hookNames)].sort(), [
       'log',
@@ -62,8 +66,11 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
     await delay(1500);
     assert.equal(settled, false, 'the invocation waits for the SDK');
     assert.deepEqual(stack.api.requests(), []);
+    // The worker's own lines meanwhile (the host was told it sends them): kept, a flood cut.
+    for (let i = 1; i <= 205; i++) host.workerLog('information', `worker line ${i.toString()}`);
 
     sdk.release();
+    instrumentation.release();
     const run = await running;
     assert.equal(run.error, undefined, log.join('\n'));
     assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
@@ -82,9 +89,30 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
       `its log lines go through OpenTelemetry: ${records.map((r) => r.body).join(' | ')}`,
     );
     assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'and its metrics');
+    const workerLines = stack.otlp
+      .logRecords()
+      .filter((r) => r.body.startsWith('worker line '))
+      .map((r) => r.body);
+    assert.deepEqual(
+      workerLines,
+      Array.from({ length: 200 }, (_, i) => `worker line ${(i + 1).toString()}`),
+      'the first 200 worker lines from before the load, in order',
+    );
     assert.deepEqual(
       stderr.filter((line) => line.includes('telemetry')),
-      [],
+      [
+        'todo-sync: warning: telemetry: 5 worker log lines from before the OpenTelemetry SDK had loaded were not recorded (the first 200 were)\n',
+      ],
     );
+  });
+
+  it('sends the worker lines that come later as they come', async () => {
+    stack.otlp.clear();
+    host.workerLog('warning', 'a later worker line');
+    // Exported with the next invocation's telemetry (there is no export in between).
+    const run = await postSync(host, []);
+    assert.equal((run.result as { status?: number }).status, 200);
+    const record = stack.otlp.logRecords().find((r) => r.body === 'a later worker line');
+    assert.equal(record?.severityText, 'warning');
   });
 });

@@ -9,10 +9,13 @@ export interface HeldModule {
   fail(): void;
 }
 
+let holds = 0;
+
 /** Holds the load of the first module, imported from now on, whose URL matches `pattern`. */
 export function holdModule(pattern: RegExp): HeldModule {
   const { port1, port2 } = new MessageChannel();
-  register('./holdModuleHooks.js', import.meta.url, {
+  // A module instance of the hooks per hold (their state is the module's).
+  register(`./holdModuleHooks.js?hold=${(++holds).toString()}`, import.meta.url, {
     data: { port: port2, pattern: pattern.source },
     transferList: [port2],
   });

@@ -31,6 +31,7 @@ const BUNDLE_PASS = [
   'integration/telemetry.test.js',
   'integration/telemetryAzureMonitor.test.js',
   'integration/telemetryDeferredSdk.test.js',
+  'integration/telemetryInstrumentationFails.test.js',
 ];
 
 /**
