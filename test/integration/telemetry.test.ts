@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import type { EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
-import { captureStderr, syncRequest, timerInfo } from '../support/capture.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { syncRequest, timerInfo } from '../support/capture.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import type { LocalStack } from '../support/stackForTests.js';
 
 /**
  * The functions as the host runs them (the entry module, then the functions, through the
  * stand-in host of stack/functionsHost.ts, whose log hooks run as the worker's do), exporting to
  * the stack's OTLP receiver: the spans, metrics and log records it gets.
  */
+let app: HostedApp;
 let stack: LocalStack;
 let host: EmulatedHost;
-const warnings: string[] = [];
-let restoreStderr: () => void;
 
 /** `00-<trace id>-<parent id>-<flags>` */
 function traceparentParts(traceparent: string): { traceId: string; parentId: string } {
@@ -51,16 +50,10 @@ const postSync = () => invoke('syncTodos', syncRequest('POST'));
 
 describe('telemetry exported to OTLP, functions run as the host runs them', () => {
   before(async () => {
-    stack = await startTestStack();
-    Object.assign(process.env, stack.settings, stack.otlp.settings);
-    restoreStderr = captureStderr(warnings);
-    host = emulateFunctionsHost();
-    await loadMainEntries();
+    app = await startHostedApp();
+    ({ stack, host } = app);
   });
-  after(async () => {
-    restoreStderr();
-    await stack.stop();
-  });
+  after(() => app.stop());
 
   it('is set up by the entry module: hooks, and the host told the worker sends its logs', async () => {
     assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
@@ -70,10 +63,7 @@ describe('telemetry exported to OTLP, functions run as the host runs them', () =
       'preInvocation',
     ]);
     assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'true');
-    assert.deepEqual(
-      warnings.filter((w) => w.includes('telemetry')),
-      [],
-    );
+    assert.deepEqual(app.telemetryLines(), []);
   });
 
   it('exports a manual sync as a tree under the invocation: token, API GET, storage', async () => {

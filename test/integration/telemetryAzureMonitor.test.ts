@@ -9,11 +9,11 @@ import {
   type AppInsightsIngestion,
   type Envelope,
 } from '../../stack/appInsightsIngestion.js';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import type { EmulatedHost } from '../../stack/functionsHost.js';
 import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
-import { captureStderr, syncRequest } from '../support/capture.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { syncRequest } from '../support/capture.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import type { LocalStack } from '../support/stackForTests.js';
 
 /**
  * Telemetry to Application Insights, as the infra sets it up: the connection string, and
@@ -22,11 +22,10 @@ import { loadMainEntries } from '../support/testTarget.js';
  * functions run as the host runs them; the stack's managed identity endpoint and IdP issue
  * the token, and a local ingestion endpoint checks it.
  */
+let app: HostedApp;
 let stack: LocalStack;
 let ingestion: AppInsightsIngestion;
 let host: EmulatedHost;
-const warnings: string[] = [];
-let restoreStderr: () => void;
 
 function monitorSettings(): Record<string, string> {
   return {
@@ -42,19 +41,16 @@ const ofType = (type: string, where: (e: Envelope) => boolean = () => true): Env
 
 describe('telemetry to Application Insights, with the managed identity', () => {
   before(async () => {
-    stack = await startTestStack();
-    ingestion = await startAppInsightsIngestion({ ca: stack.ca, idp: stack.idp });
-    Object.assign(process.env, stack.settings, monitorSettings(), {
-      SYNC_CONTAINER: 'telemetry-monitor',
+    app = await startHostedApp({
+      settings: async (started) => {
+        stack = started;
+        ingestion = await startAppInsightsIngestion({ ca: stack.ca, idp: stack.idp });
+        return { ...monitorSettings(), SYNC_CONTAINER: 'telemetry-monitor' };
+      },
     });
-    restoreStderr = captureStderr(warnings);
-    host = emulateFunctionsHost();
-    await loadMainEntries();
+    host = app.host;
   });
-  after(async () => {
-    restoreStderr();
-    await Promise.all([stack.stop(), ingestion.stop()]);
-  });
+  after(() => Promise.all([app.stop(), ingestion.stop()]));
 
   it("exports a manual sync before the invocation returns: spans, the handler's log lines, metrics", async () => {
     const log: string[] = [];
@@ -97,10 +93,7 @@ describe('telemetry to Application Insights, with the managed identity', () => {
       assert.equal(request.appId, stack.managedIdentity.clientId);
     }
     assert.ok(stack.managedIdentity.tokenRequests(AZURE_MONITOR_RESOURCE) >= 1);
-    assert.deepEqual(
-      warnings.filter((w) => w.includes('telemetry')),
-      [],
-    );
+    assert.deepEqual(app.telemetryLines(), []);
   });
 
   it('sends no secret, token or key', () => {

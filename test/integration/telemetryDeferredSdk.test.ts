@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr, syncRequest } from '../support/capture.js';
+import type { EmulatedHost } from '../../stack/functionsHost.js';
+import { syncRequest } from '../support/capture.js';
 import { holdModule, type HeldModule } from '../support/holdModule.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import type { LocalStack } from '../support/stackForTests.js';
 
 /**
  * The OpenTelemetry SDK and the Functions instrumentation load after the entry module has
@@ -20,29 +20,23 @@ function postSync(host: EmulatedHost, log: string[]) {
   return host.invoke('syncTodos', syncRequest('POST'), log);
 }
 
+let app: HostedApp;
 let stack: LocalStack;
 let host: EmulatedHost;
 let sdk: HeldModule;
 let instrumentation: HeldModule;
-const stderr: string[] = [];
-let restoreStderr: () => void;
 
 describe('the OpenTelemetry SDK loads after the functions are registered', () => {
   before(async () => {
-    stack = await startTestStack();
-    Object.assign(process.env, stack.settings, stack.otlp.settings);
-    restoreStderr = captureStderr(stderr);
+    app = await startHostedApp({ load: false });
+    ({ stack, host } = app);
     sdk = holdModule(SDK_MODULE);
     instrumentation = holdModule(INSTRUMENTATION_MODULE);
-    host = emulateFunctionsHost();
   });
-  after(async () => {
-    restoreStderr();
-    await stack.stop();
-  });
+  after(() => app.stop());
 
   it('registers every function and hook, and tells the host, while the SDK is still loading', async () => {
-    await loadMainEntries();
+    await app.load();
     assert.match(await sdk.asked, SDK_MODULE, 'the SDK load was started, and is held');
     assert.match(await instrumentation.asked, INSTRUMENTATION_MODULE, 'and the instrumentation');
     assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
@@ -98,12 +92,9 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
       Array.from({ length: 200 }, (_, i) => `worker line ${(i + 1).toString()}`),
       'the first 200 worker lines from before the load, in order',
     );
-    assert.deepEqual(
-      stderr.filter((line) => line.includes('telemetry')),
-      [
-        'todo-sync: warning: telemetry: 5 worker log lines from before the OpenTelemetry SDK had loaded were not recorded (the first 200 were)\n',
-      ],
-    );
+    assert.deepEqual(app.telemetryLines(), [
+      'todo-sync: warning: telemetry: 5 worker log lines from before the OpenTelemetry SDK had loaded were not recorded (the first 200 were)\n',
+    ]);
   });
 
   it('sends the worker lines that come later as they come', async () => {

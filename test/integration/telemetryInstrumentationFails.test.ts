@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr, syncRequest } from '../support/capture.js';
+import { syncRequest } from '../support/capture.js';
 import { holdModule } from '../support/holdModule.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
 
 /**
  * The Functions OpenTelemetry instrumentation fails to load (a broken package) once the SDK has
@@ -12,26 +10,18 @@ import { loadMainEntries } from '../support/testTarget.js';
  * still run in the host's trace context and are exported, and the operator is told that the
  * worker's logs are lost.
  */
-let stack: LocalStack;
-let host: EmulatedHost;
-const stderr: string[] = [];
-let restoreStderr: () => void;
+let app: HostedApp;
 
 describe('telemetry whose Functions instrumentation cannot load', () => {
   before(async () => {
-    stack = await startTestStack();
-    Object.assign(process.env, stack.settings, stack.otlp.settings);
-    restoreStderr = captureStderr(stderr);
+    app = await startHostedApp({ load: false });
     holdModule(/\/azure-functions-instrumentation(-[A-Z0-9]+)?\.js$/).fail();
-    host = emulateFunctionsHost();
-    await loadMainEntries();
+    await app.load();
   });
-  after(async () => {
-    restoreStderr();
-    await stack.stop();
-  });
+  after(() => app.stop());
 
   it("runs every invocation in the host's trace context, and says what is lost once", async () => {
+    const { host, stack } = app;
     for (let i = 0; i < 2; i++) {
       const log: string[] = [];
       const run = await host.invoke('syncTodos', syncRequest('POST'), log);
@@ -46,7 +36,7 @@ describe('telemetry whose Functions instrumentation cannot load', () => {
     }
     assert.deepEqual(stack.otlp.logRecords(), [], 'no worker log line is sent');
     assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'true');
-    const warnings = stderr.filter((line) => line.includes('telemetry'));
+    const warnings = app.telemetryLines();
     assert.equal(warnings.length, 1, warnings.join(''));
     assert.match(
       warnings[0] ?? '',

@@ -1,44 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
-import { captureStderr, syncRequest } from '../support/capture.js';
+import { syncRequest } from '../support/capture.js';
 import { holdModule } from '../support/holdModule.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
 
 /**
  * The OpenTelemetry SDK's own module fails to load (a broken package), after the entry module
  * has told the host the worker sends its own logs: the functions still run, and the operator is
  * told what is lost.
  */
-let stack: LocalStack;
-let host: EmulatedHost;
-const stderr: string[] = [];
-let restoreStderr: () => void;
+let app: HostedApp;
 
 describe('telemetry whose SDK cannot load', () => {
   before(async () => {
-    stack = await startTestStack();
-    Object.assign(process.env, stack.settings, stack.otlp.settings);
-    restoreStderr = captureStderr(stderr);
+    app = await startHostedApp({ load: false });
     holdModule(/\/telemetrySdk(-[A-Z0-9]+)?\.js$/).fail();
-    host = emulateFunctionsHost();
-    await loadMainEntries();
+    await app.load();
   });
-  after(async () => {
-    restoreStderr();
-    await stack.stop();
-  });
+  after(() => app.stop());
 
   it('runs every invocation, exports nothing, and says why once', async () => {
     for (let i = 0; i < 2; i++) {
       const log: string[] = [];
-      const run = await host.invoke('syncTodos', syncRequest('POST'), log);
+      const run = await app.host.invoke('syncTodos', syncRequest('POST'), log);
       assert.equal(run.error, undefined, log.join('\n'));
       assert.equal((run.result as { status?: number }).status, 200, log.join('\n'));
     }
-    assert.deepEqual(stack.otlp.rawBodies(), []);
-    const warnings = stderr.filter((line) => line.includes('telemetry'));
+    assert.deepEqual(app.stack.otlp.rawBodies(), []);
+    const warnings = app.telemetryLines();
     assert.equal(warnings.length, 2, warnings.join(''));
     assert.match(
       warnings[0] ?? '',

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../scripts/package/paths.js';
-import { emulateFunctionsHost, type EmulatedHost } from '../../stack/functionsHost.js';
+import type { EmulatedHost } from '../../stack/functionsHost.js';
 import type { Stall } from '../../stack/stall.js';
 import { cliBaseEnv, runCliProcess } from '../support/runCliProcess.js';
-import { captureStderr, syncRequest } from '../support/capture.js';
-import { startTestStack, type LocalStack } from '../support/stackForTests.js';
-import { loadMainEntries } from '../support/testTarget.js';
+import { syncRequest } from '../support/capture.js';
+import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import type { LocalStack } from '../support/stackForTests.js';
 
 /**
  * A collector that hangs never holds an invocation past the export timeout
@@ -18,10 +18,9 @@ const EXPORT_TIMEOUT_MS = 1000;
 /** Slack over the bound for a loaded machine; a hang the bound misses lasts far longer. */
 const SLACK_MS = 3000;
 
+let app: HostedApp;
 let stack: LocalStack;
 let host: EmulatedHost;
-const warnings: string[] = [];
-let restoreStderr: () => void;
 
 async function postSync(): Promise<{ ms: number; traceparent: string }> {
   const log: string[] = [];
@@ -44,24 +43,22 @@ async function allClosed(): Promise<boolean> {
 
 describe('telemetry export against a collector that hangs', () => {
   before(async () => {
-    stack = await startTestStack();
-    Object.assign(process.env, stack.settings, stack.otlp.settings, {
-      OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),
-      SYNC_CONTAINER: 'telemetry-stall',
+    app = await startHostedApp({
+      settings: ({ otlp }) => ({
+        ...otlp.settings,
+        OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),
+        SYNC_CONTAINER: 'telemetry-stall',
+      }),
+      root: REPO_ROOT,
     });
-    restoreStderr = captureStderr(warnings);
-    host = emulateFunctionsHost();
-    await loadMainEntries(REPO_ROOT);
+    ({ stack, host } = app);
     await postSync(); // the token and the container, before any stall
   });
   afterEach(() => {
     stack.otlp.stalls.clear();
-    warnings.length = 0;
+    app.stderr.length = 0;
   });
-  after(async () => {
-    restoreStderr();
-    await stack.stop();
-  });
+  after(() => app.stop());
 
   const stalls: [string, Stall][] = [
     ['never answers', { mode: 'noAnswer' }],
@@ -80,7 +77,7 @@ describe('telemetry export against a collector that hangs', () => {
       );
       // The exports were ended, not left running: the collector sees every one of them closed.
       assert.ok(await allClosed(), `${stack.otlp.stalls.active()} stalled exports still open`);
-      const said = warnings.join('');
+      const said = app.stderr.join('');
       assert.match(said, /telemetry: exporting spans (failed|did not finish)/);
       assert.match(said, /OTEL_EXPORTER_OTLP_TIMEOUT/);
       assert.doesNotMatch(said, new RegExp(stack.settings.CLIENT_SECRET ?? 'no-secret'));
@@ -116,9 +113,6 @@ describe('telemetry export against a collector that hangs', () => {
       stack.otlp.spans().some((s) => s.traceId === traceId && s.name === 'todo-sync.sync'),
       'the sync span of the invocation after the stalls',
     );
-    assert.deepEqual(
-      warnings.filter((w) => w.includes('telemetry')),
-      [],
-    );
+    assert.deepEqual(app.telemetryLines(), []);
   });
 });
