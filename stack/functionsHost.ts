@@ -73,8 +73,13 @@ export function emulateFunctionsHost(options: EmulatedHostOptions = {}): Emulate
     },
   };
   provideFunctionsCore(core);
+  // As the worker runs them: in order, over its live list, so that a hook registered while
+  // they run (by an earlier hook) runs too.
   const run = async (name: string, context: Record<string, unknown>): Promise<void> => {
-    for (const hook of hooks.filter((h) => h.name === name)) await hook.callback(context);
+    for (let i = 0; i < hooks.length; i++) {
+      const hook = hooks[i];
+      if (hook?.name === name) await hook.callback(context);
+    }
   };
 
   return {

@@ -17,8 +17,9 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
  * - a log hook: until the instrumentation's handler takes it over, it keeps the worker's lines,
  *   and hands them to that handler then;
  * - a preInvocation hook that runs the handler in the host's trace context: registered now, in
- *   its place among the hooks (after the one that makes invocations wait for the SDK), so that
- *   it runs for the very invocation the SDK's load was awaited for.
+ *   its place among the hooks (right after the one that makes invocations wait for the SDK), so
+ *   that it runs for every invocation, the first included (the one the SDK's load may still be
+ *   awaited for), whatever the worker does with hooks registered while others run.
  */
 export class InstrumentationHooks {
   /** Lines kept at most (start-up says a few; a flood before the SDK loads is cut). */
