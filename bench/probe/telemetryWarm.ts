@@ -4,11 +4,12 @@
 // argv[2] todos, argv[3] timed syncs, each of a list with one description changed; reports
 // each sync's time, how long the app's postInvocation hooks took (the export, when on), and
 // when (ms from process start) the first sync, invoked as soon as the app had loaded, was done.
-// Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). With export off and
+// Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). With
 // BENCH_EXPORT_FLOOR_ENDPOINT set, it also times the floor of any export made before an
 // invocation returns, where such an export happens: between its timed syncs, the same number
 // again whose last postInvocation hook sends one empty POST, and as many that send three in
-// parallel (one per signal), to that receiver and nothing else.
+// parallel (one per signal), to that receiver (with export off, the floor's POSTs are all
+// such a sync sends; with export on, the same sequence keeps the two kinds of process alike).
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';

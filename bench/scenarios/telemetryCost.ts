@@ -27,8 +27,8 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
 
   // Each warm process reports the median of its syncs; a pair is an on and an off process run
   // back to back. With export on, the app's postInvocation hooks (the export) are timed too.
-  // The off processes also time the floor of any export made before an invocation returns
-  // (syncs whose last hook sends one or three empty POSTs), against their own plain syncs.
+  // The off processes' floor syncs (whose last hook sends one or three empty POSTs) time the
+  // floor of any export made before an invocation returns, against their own plain syncs.
   const exportTimes: number[] = [];
   const floor = { one: [] as number[], three: [] as number[], plain: [] as number[] };
   const firstSync = { on: [] as number[], off: [] as number[] };

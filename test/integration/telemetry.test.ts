@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EmulatedHost } from '../../stack/functionsHost.js';
 import type { ReceivedSpan } from '../../stack/otlpReceiver.js';
 import { syncRequest, timerInfo } from '../support/capture.js';
-import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import { assertTelemetrySetUp, startHostedApp, type HostedApp } from '../support/hostedApp.js';
 import type { LocalStack } from '../support/stackForTests.js';
 
 /**
@@ -56,13 +56,7 @@ describe('telemetry exported to OTLP, functions run as the host runs them', () =
   after(() => app.stop());
 
   it('is set up by the entry module: hooks, and the host told the worker sends its logs', async () => {
-    assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
-    assert.deepEqual([...new Set(host.hookNames)].sort(), [
-      'log',
-      'postInvocation',
-      'preInvocation',
-    ]);
-    assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'true');
+    await assertTelemetrySetUp(host);
     assert.deepEqual(app.telemetryLines(), []);
   });
 

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { EmulatedHost } from '../../stack/functionsHost.js';
 import { syncRequest } from '../support/capture.js';
 import { holdModule, type HeldModule } from '../support/holdModule.js';
-import { startHostedApp, type HostedApp } from '../support/hostedApp.js';
+import { assertTelemetrySetUp, startHostedApp, type HostedApp } from '../support/hostedApp.js';
 import type { LocalStack } from '../support/stackForTests.js';
 
 /**
@@ -39,13 +39,7 @@ describe('the OpenTelemetry SDK loads after the functions are registered', () =>
     await app.load();
     assert.match(await sdk.asked, SDK_MODULE, 'the SDK load was started, and is held');
     assert.match(await instrumentation.asked, INSTRUMENTATION_MODULE, 'and the instrumentation');
-    assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
-    assert.deepEqual([...new Set(host.hookNames)].sort(), [
-      'log',
-      'postInvocation',
-      'preInvocation',
-    ]);
-    assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'true');
+    await assertTelemetrySetUp(host);
   });
 
   it('holds an invocation until the SDK has loaded, then records all of it', async () => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import {
   emulateFunctionsHost,
   type EmulatedHost,
@@ -34,6 +35,16 @@ export interface HostedAppOptions {
   readonly root?: string;
   /** false: the test calls `load` itself (e.g. to hold a module first). Default true. */
   readonly load?: boolean;
+}
+
+/**
+ * Asserts what the app registers with telemetry on: its three functions, the telemetry hooks
+ * (preInvocation, postInvocation, log), and the host told that the worker sends its own logs.
+ */
+export async function assertTelemetrySetUp(host: EmulatedHost): Promise<void> {
+  assert.deepEqual([...host.functions.keys()].sort(), ['health', 'syncTodos', 'syncTodosTimer']);
+  assert.deepEqual([...new Set(host.hookNames)].sort(), ['log', 'postInvocation', 'preInvocation']);
+  assert.equal((await host.capabilities()).WorkerOpenTelemetryEnabled, 'true');
 }
 
 /**
