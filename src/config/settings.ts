@@ -279,6 +279,29 @@ export const SETTINGS = [
     inAzure: 'optional',
   },
   {
+    name: 'OTEL_TRACES_EXPORTER',
+    description:
+      'none: spans are not exported over OTLP (nor recorded, when nothing else exports them); otlp (the default) exports them. Application Insights is not one of these exporters: its connection string alone decides.',
+    example: 'none',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_METRICS_EXPORTER',
+    description: 'none: metrics are not exported over OTLP; otlp (the default) exports them.',
+    example: 'none',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
+    name: 'OTEL_LOGS_EXPORTER',
+    description:
+      "none: log records are not exported over OTLP, and in the Functions host the worker's logs stay the host's to send; otlp (the default) exports them.",
+    example: 'none',
+    secret: false,
+    inAzure: 'optional',
+  },
+  {
     name: 'OTEL_SDK_DISABLED',
     description: 'true: no telemetry at all, whatever else is set (the SDK is not even loaded).',
     example: 'true',

@@ -33,7 +33,9 @@ import {
  *   the rest of the load;
  * - each invocation's spans, metrics and logs are exported before the invocation returns
  *   (a postInvocation hook), so nothing of it is left running or lost when the host recycles.
- * Without an exporter nothing is loaded or registered. Never throws; `started` settles once the
+ * When log records are exported nowhere (OTEL_LOGS_EXPORTER=none), the host keeps the worker's
+ * logs and the instrumentation is not loaded: the trace context is bound here. Without an
+ * exporter nothing is loaded or registered. Never throws; `started` settles once the
  * SDK has started (or could not: it is then NO_TELEMETRY, and said through `warn`).
  */
 export function startFunctionsTelemetry(
@@ -52,13 +54,20 @@ export function startFunctionsTelemetry(
     await started();
   });
   const hooks = new InstrumentationHooks();
-  try {
-    hooks.holdWorkerLogs();
-  } catch (err) {
-    warn(
-      `telemetry: worker logs are not sent through OpenTelemetry (${err instanceof Error ? err.message : 'unknown error'}); traces and metrics are`,
-    );
+  if (!prepared.logs) {
+    // Log records go nowhere (OTEL_LOGS_EXPORTER=none, or OTLP endpoints for other signals
+    // only): the host keeps sending the worker's logs, as without telemetry; only the trace
+    // context is needed of the instrumentation, and bound here.
     hooks.bindTraceContext(bindHostTraceContext);
+  } else {
+    try {
+      hooks.holdWorkerLogs();
+    } catch (err) {
+      warn(
+        `telemetry: worker logs are not sent through OpenTelemetry (${err instanceof Error ? err.message : 'unknown error'}); traces and metrics are`,
+      );
+      hooks.bindTraceContext(bindHostTraceContext);
+    }
   }
   // Setup is locked by the time these are known: the host cannot be told to send the worker's
   // logs again.

@@ -2,6 +2,7 @@ import { routeDiagnostics } from './diagnostics.js';
 import {
   connectionStringProblem,
   otlpEndpoints,
+  otlpExporterChoices,
   sdkDisabled,
   telemetryTargets,
 } from './telemetryTargets.js';
@@ -32,6 +33,11 @@ export interface TelemetryOptions {
 
 /** Telemetry whose targets are known and usable, ready to load the SDK. */
 export interface PreparedTelemetry {
+  /**
+   * Whether log records are exported anywhere (Application Insights, or OTLP with its logs
+   * allowed): only then may the Functions host be told that the worker sends its own logs.
+   */
+  readonly logs: boolean;
   /** Loads and starts the SDK and exporters; never throws (NO_TELEMETRY when it cannot start). */
   start(): Promise<Telemetry>;
 }
@@ -49,6 +55,7 @@ export function prepareTelemetry(
 ): PreparedTelemetry | undefined {
   let targets = telemetryTargets(env);
   if (!sdkDisabled(env)) {
+    for (const problem of otlpExporterChoices(env).problems) options.warn(`telemetry: ${problem}`);
     for (const name of otlpEndpoints(env).unusable) {
       options.warn(
         `telemetry: ${name} is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it`,
@@ -68,6 +75,7 @@ export function prepareTelemetry(
   const usable = targets;
   routeDiagnostics(env, options.diagnostic, options.warn);
   return {
+    logs: usable.azureMonitor !== undefined || otlpEndpoints(env).signals.includes('LOGS'),
     start: async () => {
       try {
         const { startTelemetrySdk } = await import('./telemetrySdk.js');

@@ -23,6 +23,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   NodeTracerProvider,
   type SpanProcessor,
@@ -108,7 +109,8 @@ function unsupportedProtocols(env: Env): string[] {
  * routes the Azure SDKs' own tracing (storage, Key Vault, identity) into OpenTelemetry. The
  * standard settings apply as the SDK reads them: OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
  * OTEL_TRACES_SAMPLER(_ARG), OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout),
- * OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_*.
+ * OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_*; OTEL_TRACES/METRICS/LOGS_EXPORTER as otlpEndpoints
+ * reads them.
  */
 export async function startTelemetrySdk(
   targets: TelemetryTargets,
@@ -150,7 +152,14 @@ export async function startTelemetrySdk(
     logProcessors.push(new BatchLogRecordProcessor({ exporter: monitor.logs }));
   }
 
-  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
+  // With no span exporter (OTEL_TRACES_EXPORTER=none, metrics or logs still exported), spans
+  // are not even recorded: the context still flows (log records keep the host's trace).
+  const tracing = spanProcessors.some((processor) => processor !== querylessUrls);
+  const tracerProvider = new NodeTracerProvider({
+    resource,
+    spanProcessors,
+    ...(tracing ? {} : { sampler: new AlwaysOffSampler() }),
+  });
   tracerProvider.register();
   const readers = metricExporters.map(
     (exporter) =>

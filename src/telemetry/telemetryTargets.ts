@@ -33,16 +33,62 @@ function sendable(value: string): boolean {
   }
 }
 
+/** The standard setting that chooses a signal's exporters, and what the signal's items are. */
+const EXPORTER_SETTINGS: Readonly<Record<OtlpSignal, { name: string; items: string }>> = {
+  TRACES: { name: 'OTEL_TRACES_EXPORTER', items: 'spans' },
+  METRICS: { name: 'OTEL_METRICS_EXPORTER', items: 'metrics' },
+  LOGS: { name: 'OTEL_LOGS_EXPORTER', items: 'log records' },
+};
+
+/** The exporter names this app has: OTLP (over HTTP) and none. */
+const SUPPORTED_EXPORTERS = ['otlp', 'none'];
+
 /**
- * The signals exported over OTLP, and the endpoint settings that cannot be sent to. Each signal
- * goes to `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` when that is set, else to
+ * What `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` ask for, as the
+ * specification reads them (a comma-separated list; unset or empty: `otlp`): the signals that
+ * may go over OTLP, and what cannot be done as asked (said as warnings). `none` alone sends
+ * that signal nowhere over OTLP; beside other names it is ignored, as the OpenTelemetry SDKs
+ * ignore it. Names other than `otlp` and `none` (`console`, `zipkin`, `prometheus`, ...) are
+ * named, and the signal goes over OTLP only if `otlp` is in the list too. Application Insights
+ * is not one of these exporters: `APPLICATIONINSIGHTS_CONNECTION_STRING` alone turns it on, for
+ * every signal (its freshness alert reads the log records).
+ */
+export function otlpExporterChoices(env: Env): { signals: OtlpSignal[]; problems: string[] } {
+  const problems: string[] = [];
+  const signals = OTLP_SIGNALS.filter((signal) => {
+    const { name, items } = EXPORTER_SETTINGS[signal];
+    let names = (env[name] ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase())
+      .filter((part) => part !== '');
+    if (names.length === 0) return true;
+    if (names.length > 1 && names.includes('none')) {
+      problems.push(`${name} names none beside other exporters; none is ignored`);
+      names = names.filter((part) => part !== 'none');
+    }
+    const otlp = names.includes('otlp');
+    const unsupported = [...new Set(names.filter((part) => !SUPPORTED_EXPORTERS.includes(part)))];
+    if (unsupported.length > 0) {
+      problems.push(
+        `${name} names ${unsupported.join(', ')}, which this app does not have (it has otlp and none); ${otlp ? `${items} are exported over OTLP only` : `${items} are not exported over OTLP`}`,
+      );
+    }
+    return otlp;
+  });
+  return { signals, problems };
+}
+
+/**
+ * The signals exported over OTLP, and the endpoint settings that cannot be sent to. A signal
+ * goes over OTLP when its `OTEL_<SIGNAL>_EXPORTER` allows it (see otlpExporterChoices) and an
+ * endpoint is set for it: `OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` when that is set, else
  * `OTEL_EXPORTER_OTLP_ENDPOINT`, as the exporters read them. A set endpoint that is not an
  * http(s) URL (`localhost:4318`, a typo) is named in `unusable`, and the signals it was for are
  * not exported: the exporters would quietly send them to http://localhost:4318 instead.
  */
 export function otlpEndpoints(env: Env): { signals: OtlpSignal[]; unusable: string[] } {
   const unusable = new Set<string>();
-  const signals = OTLP_SIGNALS.filter((signal) => {
+  const signals = otlpExporterChoices(env).signals.filter((signal) => {
     const own = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
     const name = set(env[own]) ? own : set(env[OTLP_ENDPOINT]) ? OTLP_ENDPOINT : undefined;
     if (!name) return false;
@@ -61,7 +107,7 @@ export function sdkDisabled(env: Env): boolean {
 /**
  * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
  * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is (and is an
- * http(s) URL, see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even
+ * http(s) URL, for a signal its `OTEL_<SIGNAL>_EXPORTER` allows: see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even
  * loaded) when neither is or `OTEL_SDK_DISABLED` is `true`.
  */
 export function telemetryTargets(env: Env): TelemetryTargets | undefined {

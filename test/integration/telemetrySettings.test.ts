@@ -100,6 +100,31 @@ describe('standard OpenTelemetry settings, for the CLI', () => {
     assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
   });
 
+  it('OTEL_TRACES_EXPORTER=none: no span is sent, metrics still are; no warning', async () => {
+    await sync({ ...stack.otlp.settings, OTEL_TRACES_EXPORTER: 'none' });
+    assert.deepEqual(stack.otlp.spans(), []);
+    assert.ok(
+      stack.otlp.rawBodies().every((body) => !body.includes('resourceSpans')),
+      'no trace export at all',
+    );
+    assert.ok(stack.otlp.metrics().has('todo_sync.runs'), 'metrics exported');
+    // Spans that go nowhere are not recorded: the context still flows, marked not sampled.
+    const get = stack.api
+      .requests()
+      .filter((r) => r.method === 'GET')
+      .at(-1);
+    assert.match(get?.traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  });
+
+  it('OTEL_METRICS_EXPORTER=prometheus: named, as an exporter this app does not have; spans still go', async () => {
+    await sync(
+      { ...stack.otlp.settings, OTEL_METRICS_EXPORTER: 'prometheus' },
+      /^todo-sync: warning: telemetry: OTEL_METRICS_EXPORTER names prometheus, which this app does not have \(it has otlp and none\); metrics are not exported over OTLP\n$/,
+    );
+    assert.equal(stack.otlp.metrics().size, 0);
+    assert.equal(theSyncSpan().attributes['todo_sync.trigger'], 'cli');
+  });
+
   it('OTEL_SDK_DISABLED=true: nothing is exported, and the run is unchanged', async () => {
     await sync({ ...stack.otlp.settings, OTEL_SDK_DISABLED: 'true' });
     assert.deepEqual(stack.otlp.rawBodies(), []);

@@ -34,6 +34,7 @@ const BUNDLE_PASS = [
   'integration/telemetryAzureMonitor.test.js',
   'integration/telemetryDeferredSdk.test.js',
   'integration/telemetryInstrumentationFails.test.js',
+  'integration/telemetryLogsOff.test.js',
 ];
 
 /**

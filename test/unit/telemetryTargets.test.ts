@@ -8,6 +8,7 @@ import { prepareTelemetry } from '../../src/telemetry/startTelemetry.js';
 import {
   connectionStringProblem,
   otlpEndpoints,
+  otlpExporterChoices,
   telemetryTargets,
 } from '../../src/telemetry/telemetryTargets.js';
 
@@ -196,6 +197,120 @@ describe('otlpEndpoints', () => {
       { signals: ['METRICS', 'LOGS'], unusable: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] },
     );
     assert.equal(telemetryTargets({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }), undefined);
+  });
+});
+
+describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () => {
+  const ALL = ['TRACES', 'METRICS', 'LOGS'];
+  const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+
+  it('unset or empty: every signal may go over OTLP, without a word', () => {
+    assert.deepEqual(otlpExporterChoices({}), { signals: ALL, problems: [] });
+    assert.deepEqual(otlpExporterChoices({ OTEL_TRACES_EXPORTER: '', OTEL_LOGS_EXPORTER: ' , ' }), {
+      signals: ALL,
+      problems: [],
+    });
+  });
+
+  it('none sends that signal nowhere over OTLP; otlp keeps it (any case, spaces trimmed)', () => {
+    assert.deepEqual(
+      otlpExporterChoices({
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_METRICS_EXPORTER: ' OTLP ',
+        OTEL_LOGS_EXPORTER: 'None',
+      }),
+      { signals: ['METRICS'], problems: [] },
+    );
+    assert.deepEqual(otlpEndpoints({ ...ENDPOINT, OTEL_LOGS_EXPORTER: 'none' }).signals, [
+      'TRACES',
+      'METRICS',
+    ]);
+    // A signal that is off has its endpoint left unread: nothing to say about it.
+    assert.deepEqual(
+      otlpEndpoints({
+        ...ENDPOINT,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector/v1/traces',
+        OTEL_TRACES_EXPORTER: 'none',
+      }),
+      { signals: ['METRICS', 'LOGS'], unusable: [] },
+    );
+  });
+
+  it('names an exporter this app does not have, and sends the signal over OTLP only if asked', () => {
+    assert.deepEqual(otlpExporterChoices({ OTEL_TRACES_EXPORTER: 'console' }), {
+      signals: ['METRICS', 'LOGS'],
+      problems: [
+        'OTEL_TRACES_EXPORTER names console, which this app does not have (it has otlp and none); spans are not exported over OTLP',
+      ],
+    });
+    assert.deepEqual(otlpExporterChoices({ OTEL_METRICS_EXPORTER: 'otlp,prometheus,prometheus' }), {
+      signals: ALL,
+      problems: [
+        'OTEL_METRICS_EXPORTER names prometheus, which this app does not have (it has otlp and none); metrics are exported over OTLP only',
+      ],
+    });
+    // none beside others is ignored, as the OpenTelemetry SDKs ignore it.
+    assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'none,otlp' }), {
+      signals: ALL,
+      problems: ['OTEL_LOGS_EXPORTER names none beside other exporters; none is ignored'],
+    });
+    assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'zipkin, none' }).signals, [
+      'TRACES',
+      'METRICS',
+    ]);
+  });
+
+  it('all three none: nothing to export over OTLP, so no SDK; Application Insights is not one of them', () => {
+    const none = {
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    };
+    assert.equal(telemetryTargets({ ...ENDPOINT, ...none }), undefined);
+    assert.deepEqual(
+      telemetryTargets({ ...ENDPOINT, ...none, APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION }),
+      { otlp: false, azureMonitor: { connectionString: CONNECTION } },
+    );
+  });
+
+  it('tells the Functions host the worker sends its logs only when log records go somewhere', () => {
+    const options = {
+      serviceName: 'todo-sync',
+      warn: () => undefined,
+      diagnostic: () => undefined,
+    };
+    const logs = (env: Record<string, string>) => prepareTelemetry(env, options)?.logs;
+    assert.equal(logs(ENDPOINT), true);
+    assert.equal(logs({ ...ENDPOINT, OTEL_LOGS_EXPORTER: 'none' }), false);
+    assert.equal(
+      logs({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }),
+      false,
+    );
+    assert.equal(logs({ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://collector:4318/v1/logs' }), true);
+    assert.equal(
+      logs({ OTEL_LOGS_EXPORTER: 'none', APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION }),
+      true,
+    );
+  });
+
+  it('says what it cannot do as asked before anything loads, and only then', () => {
+    const warnings: string[] = [];
+    const options = {
+      serviceName: 'todo-sync',
+      warn: (message: string) => warnings.push(message),
+      diagnostic: () => undefined,
+    };
+    assert.ok(prepareTelemetry({ ...ENDPOINT, OTEL_TRACES_EXPORTER: 'console' }, options));
+    assert.equal(
+      prepareTelemetry(
+        { ...ENDPOINT, OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'jaeger' },
+        options,
+      ),
+      undefined,
+    );
+    assert.deepEqual(warnings, [
+      'telemetry: OTEL_TRACES_EXPORTER names console, which this app does not have (it has otlp and none); spans are not exported over OTLP',
+    ]);
   });
 });
 
