@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
+import semver from 'semver';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { SETTINGS } from '../../src/config/settings.js';
 import { ConfigError } from '../../src/errors.js';
@@ -107,5 +108,36 @@ describe('README', () => {
     // Against `npm run stack`, Node must trust the stack's CA from the start.
     assert.match(beforeFirstRun, /NODE_EXTRA_CA_CERTS/);
     assert.match(beforeFirstRun, /npm\s+run\s+stack/);
+  });
+});
+
+describe('the Node versions it runs on', () => {
+  const manifest = readJson(join(root, 'package.json')) as { engines: { node: string } };
+  const range = manifest.engines.node;
+
+  it('admits Node 20 and 22 (Azure runs 22), and the Node running these tests', () => {
+    assert.ok(semver.subset(range, '>=20'), `${range}: nothing older than 20`);
+    for (const major of ['20', '22']) {
+      assert.ok(semver.intersects(range, major), `${range} admits Node ${major}`);
+    }
+    assert.ok(semver.satisfies(process.version, range), `${process.version} is in ${range}`);
+  });
+
+  it('promises no Node a package the lock file installs does not run on', () => {
+    // npm only warns when a package's engines leave out the Node it installs on: an upgrade to
+    // a release that needs Node 22 (as the Azure SDKs' latest do) would pass unnoticed on 22.
+    const lock = readJson(join(root, 'package-lock.json')) as {
+      packages: Record<string, { version?: string; dev?: boolean; engines?: unknown }>;
+    };
+    const narrower = Object.entries(lock.packages)
+      .filter(([path]) => path !== '')
+      .flatMap(([path, entry]) => {
+        const engines = entry.engines as { node?: unknown } | undefined;
+        const node = typeof engines?.node === 'string' ? engines.node : undefined;
+        if (node === undefined || semver.subset(range, node)) return [];
+        const name = path.replace(/^.*node_modules\//, '');
+        return [`${name}@${entry.version ?? '?'} needs ${node}${entry.dev ? ' (dev)' : ''}`];
+      });
+    assert.deepEqual(narrower, [], `package.json promises ${range}`);
   });
 });
