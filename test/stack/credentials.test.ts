@@ -134,6 +134,8 @@ describe('local stack credentials: certificate, managed identity, Key Vault', ()
   it('MSAL gets a token with the SHA-1 thumbprint too (RS256, x5t)', async () => {
     const cert = stack.daemonCertificate;
     const result = await msalApp({
+      // The deprecated SHA-1 path on purpose: the stack's IdP must take what MSAL may still send.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       clientCertificate: { thumbprint: cert.thumbprintSha1, privateKey: cert.keyPem },
     }).acquireTokenByClientCredential({ scopes: [SCOPE] });
     assert.ok(result?.accessToken);
