@@ -47,9 +47,10 @@ const SUPPORTED_EXPORTERS = ['otlp', 'none'];
  * What `OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER` and `OTEL_LOGS_EXPORTER` ask for, as the
  * specification reads them (a comma-separated list; unset or empty: `otlp`): the signals that
  * may go over OTLP, and what cannot be done as asked (said as warnings). `none` alone sends
- * that signal nowhere over OTLP; beside other names it is ignored, as the OpenTelemetry SDKs
- * ignore it. Names other than `otlp` and `none` (`console`, `zipkin`, `prometheus`, ...) are
- * named, and the signal goes over OTLP only if `otlp` is in the list too. Application Insights
+ * that signal nowhere over OTLP; beside other names the list is taken for the default, `otlp`,
+ * as OpenTelemetry's Node SDK takes it. Names other than `otlp` and `none` (`console`,
+ * `zipkin`, `prometheus`, ...) are named, and the signal goes over OTLP only if `otlp` is in the
+ * list too. Application Insights
  * is not one of these exporters: `APPLICATIONINSIGHTS_CONNECTION_STRING` alone turns it on, for
  * every signal (its freshness alert reads the log records).
  */
@@ -63,8 +64,8 @@ export function otlpExporterChoices(env: Env): { signals: OtlpSignal[]; problems
       .filter((part) => part !== '');
     if (names.length === 0) return true;
     if (names.length > 1 && names.includes('none')) {
-      problems.push(`${name} names none beside other exporters; none is ignored`);
-      names = names.filter((part) => part !== 'none');
+      problems.push(`${name} names none beside other exporters; the default, otlp, is used`);
+      names = ['otlp'];
     }
     const otlp = names.includes('otlp');
     const unsupported = [...new Set(names.filter((part) => !SUPPORTED_EXPORTERS.includes(part)))];
@@ -107,8 +108,9 @@ export function sdkDisabled(env: Env): boolean {
 /**
  * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
  * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is (and is an
- * http(s) URL, for a signal its `OTEL_<SIGNAL>_EXPORTER` allows: see otlpEndpoints), both when both are, and nowhere (`undefined`: no SDK is even
- * loaded) when neither is or `OTEL_SDK_DISABLED` is `true`.
+ * http(s) URL, for a signal its `OTEL_<SIGNAL>_EXPORTER` allows: see otlpEndpoints), both when
+ * both are, and nowhere (`undefined`: no SDK is even loaded) when neither is or
+ * `OTEL_SDK_DISABLED` is `true`.
  */
 export function telemetryTargets(env: Env): TelemetryTargets | undefined {
   if (sdkDisabled(env)) return undefined;

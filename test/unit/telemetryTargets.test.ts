@@ -249,15 +249,13 @@ describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () =
         'OTEL_METRICS_EXPORTER names prometheus, which this app does not have (it has otlp and none); metrics are exported over OTLP only',
       ],
     });
-    // none beside others is ignored, as the OpenTelemetry SDKs ignore it.
-    assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'none,otlp' }), {
+    // none beside others: the default, otlp, as OpenTelemetry's Node SDK takes it.
+    assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'zipkin, none' }), {
       signals: ALL,
-      problems: ['OTEL_LOGS_EXPORTER names none beside other exporters; none is ignored'],
+      problems: [
+        'OTEL_LOGS_EXPORTER names none beside other exporters; the default, otlp, is used',
+      ],
     });
-    assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'zipkin, none' }).signals, [
-      'TRACES',
-      'METRICS',
-    ]);
   });
 
   it('all three none: nothing to export over OTLP, so no SDK; Application Insights is not one of them', () => {
