@@ -40,7 +40,7 @@ const PLAN = {
   memoryTodos: 100_000,
   cliPairs: 11,
   cliSyncPairs: 9,
-  telemetry: { warmPairs: 12, warmSyncs: 30, warmTodos: 1_000, coldPairs: 15 },
+  telemetry: { warmPairs: 12, warmSyncs: 30, warmTodos: 1_000, coldPairs: 25 },
 };
 
 function progress(line: string): void {
