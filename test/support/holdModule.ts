@@ -1,7 +1,7 @@
-import { register } from 'node:module';
-import { MessageChannel } from 'node:worker_threads';
+import nodeModule, { register, type LoadHook } from 'node:module';
+import { heldModuleSource, HOLDS_KEY, type Hold } from './heldModuleSource.js';
 
-/** A module load held by holdModuleHooks.ts until `release` or `fail`. */
+/** A module load held until `release` or `fail`. */
 export interface HeldModule {
   /** Resolves with the module's URL once its load has been asked for (and is being held). */
   readonly asked: Promise<string>;
@@ -9,34 +9,58 @@ export interface HeldModule {
   fail(): void;
 }
 
-let holds = 0;
+/** In-thread, synchronous module hooks (Node 22.15 and later; not in Node 20's types). */
+type RegisterHooks = (hooks: {
+  load: (...args: Parameters<LoadHook>) => Awaited<ReturnType<LoadHook>>;
+}) => unknown;
 
-/** Holds the load of the first module, imported from now on, whose URL matches `pattern`. */
+const holds = ((globalThis as Record<symbol, unknown>)[Symbol.for(HOLDS_KEY)] ??= new Map<
+  number,
+  Hold
+>()) as Map<number, Hold>;
+
+/**
+ * Holds the module, imported from now on, whose URL matches `pattern`: its `import()`
+ * stays pending (the process runs on) until `release` (it then resolves with the module) or
+ * `fail` (it rejects, as a broken package's would). The module is answered with one that waits
+ * at its top level (heldModuleSource.ts), through module.registerHooks where Node has it and
+ * module.register (hooks on the loader thread) before 22.15.
+ */
 export function holdModule(pattern: RegExp): HeldModule {
-  const { port1, port2 } = new MessageChannel();
-  // A module instance of the hooks per hold (their state is the module's).
-  register(`./holdModuleHooks.js?hold=${(++holds).toString()}`, import.meta.url, {
-    data: { port: port2, pattern: pattern.source },
-    transferList: [port2],
+  const id = holds.size + 1;
+  let asked!: (url: string) => void;
+  let settle!: { release: () => void; fail: () => void };
+  const askedPromise = new Promise<string>((resolve) => {
+    asked = resolve;
   });
-  // Never what keeps the test's process alive.
-  port1.unref();
-  const asked = new Promise<string>((resolve) => {
-    port1.once('message', (message: { held: string }) => {
-      resolve(message.held);
+  const released = new Promise<void>((resolve, reject) => {
+    settle = {
+      release: resolve,
+      fail: () => {
+        reject(new Error('failed by the test'));
+      },
+    };
+  });
+  // Made to fail before anything waits for it: not an unhandled rejection.
+  released.catch(() => undefined);
+  holds.set(id, { asked, released });
+  const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (registerHooks) {
+    registerHooks({
+      load: (loadUrl, context, nextLoad) =>
+        pattern.test(loadUrl)
+          ? { format: 'module', source: heldModuleSource(loadUrl, id), shortCircuit: true }
+          : (nextLoad(loadUrl, context) as Awaited<ReturnType<LoadHook>>),
     });
-  });
-  const answer = (what: 'load' | 'fail'): void => {
-    port1.postMessage(what);
-    port1.close();
-  };
+  } else {
+    // A module instance of the hooks per hold (their state is the module's).
+    register(`./holdModuleHooks.js?hold=${id.toString()}`, import.meta.url, {
+      data: { pattern: pattern.source, id },
+    });
+  }
   return {
-    asked,
-    release: () => {
-      answer('load');
-    },
-    fail: () => {
-      answer('fail');
-    },
+    asked: askedPromise,
+    release: settle.release,
+    fail: settle.fail,
   };
 }

@@ -1,22 +1,18 @@
-// Module hooks (they run on Node's loader thread): the load of a module whose URL matches
-// `pattern` is held, the test told of it (`{ held: url }` on `port`), until the test answers
-// `'load'` (it then loads as usual) or `'fail'` (its import rejects, as a broken package would).
+// Module hooks for Node before 22.15 (no module.registerHooks), run on the loader thread: the
+// load of a module whose URL matches `pattern` is answered with a module that waits for the
+// test (see heldModuleSource.ts); every other load goes on as usual.
 import type { InitializeHook, LoadHook } from 'node:module';
-import type { MessagePort } from 'node:worker_threads';
+import { heldModuleSource } from './heldModuleSource.js';
 
 let pattern: RegExp | undefined;
-let port: MessagePort | undefined;
-let answer: Promise<unknown> = Promise.resolve('load');
+let id = 0;
 
-export const initialize: InitializeHook<{ port: MessagePort; pattern: string }> = (data) => {
-  port = data.port;
+export const initialize: InitializeHook<{ pattern: string; id: number }> = (data) => {
   pattern = new RegExp(data.pattern);
-  answer = new Promise((resolve) => data.port.once('message', resolve));
+  id = data.id;
 };
 
-export const load: LoadHook = async (url, context, nextLoad) => {
-  if (!pattern?.test(url)) return nextLoad(url, context);
-  port?.postMessage({ held: url });
-  if ((await answer) === 'fail') throw new Error(`${url} failed to load (made to by the test)`);
-  return nextLoad(url, context);
-};
+export const load: LoadHook = (url, context, nextLoad) =>
+  pattern?.test(url)
+    ? { format: 'module', source: heldModuleSource(url, id), shortCircuit: true }
+    : nextLoad(url, context);

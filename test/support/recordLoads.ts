@@ -1,7 +1,24 @@
 // A preload (`node --import <this file's URL>`) that records every ES module the process loads
 // into the file TODO_SYNC_LOAD_RECORD names: which chunks of a bundle a command evaluated.
-import { register } from 'node:module';
+// In-thread hooks (module.registerHooks) where Node has them (22.15 and later; module.register
+// is deprecated from 26), the loader thread's before.
+import nodeModule, { register, type LoadHook } from 'node:module';
+import { recordLoad } from './loadRecorderHooks.js';
 
 const recordFile = process.env.TODO_SYNC_LOAD_RECORD;
 if (!recordFile) throw new Error('TODO_SYNC_LOAD_RECORD must name the file to record into');
-register('./loadRecorderHooks.js', import.meta.url, { data: { recordFile } });
+
+type RegisterHooks = (hooks: {
+  load: (...args: Parameters<LoadHook>) => Awaited<ReturnType<LoadHook>>;
+}) => unknown;
+const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+if (registerHooks) {
+  registerHooks({
+    load: (url, context, nextLoad) => {
+      recordLoad(recordFile, url);
+      return nextLoad(url, context) as Awaited<ReturnType<LoadHook>>;
+    },
+  });
+} else {
+  register('./loadRecorderHooks.js', import.meta.url, { data: { recordFile } });
+}

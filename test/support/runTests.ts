@@ -2,8 +2,8 @@
 // that trusts it; then runs the handler, registration and telemetry tests again against the
 // deploy package, which it builds first from the current sources. NODE_EXTRA_CA_CERTS is read
 // once at process start, so it must be set here, before the test process exists, and never
-// inside a test. The tests run on the Node that runs this file: `--deploy-package-only` runs the
-// second pass alone (CI's pass on Node 22, the version Azure runs the package on).
+// inside a test. The tests run on the Node that runs this file (`npm run test:node22`: Node 22,
+// the version Azure runs the package on); `--deploy-package-only` runs the second pass alone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
