@@ -1,5 +1,6 @@
-import nodeModule, { register, type LoadHook } from 'node:module';
+import { register, type LoadHook } from 'node:module';
 import { heldModuleSource, HOLDS_KEY, type Hold } from './heldModuleSource.js';
+import { registerHooks } from './registerHooks.js';
 
 /** A module load held until `release` or `fail`. */
 export interface HeldModule {
@@ -8,11 +9,6 @@ export interface HeldModule {
   release(): void;
   fail(): void;
 }
-
-/** In-thread, synchronous module hooks (Node 22.15 and later; not in Node 20's types). */
-type RegisterHooks = (hooks: {
-  load: (...args: Parameters<LoadHook>) => Awaited<ReturnType<LoadHook>>;
-}) => unknown;
 
 const holds = ((globalThis as Record<symbol, unknown>)[Symbol.for(HOLDS_KEY)] ??= new Map<
   number,
@@ -44,7 +40,6 @@ export function holdModule(pattern: RegExp): HeldModule {
   // Made to fail before anything waits for it: not an unhandled rejection.
   released.catch(() => undefined);
   holds.set(id, { asked, released });
-  const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (registerHooks) {
     registerHooks({
       load: (loadUrl, context, nextLoad) =>
