@@ -54,9 +54,10 @@ export function prepareTelemetry(
   options: TelemetryOptions,
 ): PreparedTelemetry | undefined {
   let targets = telemetryTargets(env);
+  const otlp = otlpEndpoints(env);
   if (!sdkDisabled(env)) {
     for (const problem of otlpExporterChoices(env).problems) options.warn(`telemetry: ${problem}`);
-    for (const name of otlpEndpoints(env).unusable) {
+    for (const name of otlp.unusable) {
       options.warn(
         `telemetry: ${name} is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it`,
       );
@@ -75,7 +76,7 @@ export function prepareTelemetry(
   const usable = targets;
   routeDiagnostics(env, options.diagnostic, options.warn);
   return {
-    logs: usable.azureMonitor !== undefined || otlpEndpoints(env).signals.includes('LOGS'),
+    logs: usable.azureMonitor !== undefined || otlp.signals.includes('LOGS'),
     start: async () => {
       try {
         const { startTelemetrySdk } = await import('./telemetrySdk.js');

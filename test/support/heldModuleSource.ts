@@ -3,6 +3,8 @@
 // then is the real module. Nothing waits inside a hook: Node 24's loader waits for its hooks
 // with the main thread blocked, so a hook that waited for the test would never hear it.
 
+import type { LoadHook } from 'node:module';
+
 /** Where the holds live on the main thread: hold id -> the hold. */
 export const HOLDS_KEY = 'todo-sync.test.holds';
 
@@ -36,4 +38,15 @@ export function heldModuleSource(url: string, id: number): string {
     'const realDefault = real.default;',
     'export { realDefault as default };',
   ].join('\n');
+}
+
+/**
+ * The load hook of hold `id`, for either kind of hooks: a module whose URL matches `pattern` is
+ * answered with heldModuleSource at once; every other load goes on as usual.
+ */
+export function holdingLoad(pattern: RegExp, id: number): LoadHook {
+  return (url, context, nextLoad) =>
+    pattern.test(url)
+      ? { format: 'module', source: heldModuleSource(url, id), shortCircuit: true }
+      : nextLoad(url, context);
 }

@@ -1,6 +1,6 @@
-import { register, type LoadHook } from 'node:module';
-import { heldModuleSource, HOLDS_KEY, type Hold } from './heldModuleSource.js';
-import { registerHooks } from './registerHooks.js';
+import { register } from 'node:module';
+import { holdingLoad, HOLDS_KEY, type Hold } from './heldModuleSource.js';
+import { registerHooks, type InThreadLoadHook } from './registerHooks.js';
 
 /** A module load held until `release` or `fail`. */
 export interface HeldModule {
@@ -41,12 +41,8 @@ export function holdModule(pattern: RegExp): HeldModule {
   released.catch(() => undefined);
   holds.set(id, { asked, released });
   if (registerHooks) {
-    registerHooks({
-      load: (loadUrl, context, nextLoad) =>
-        pattern.test(loadUrl)
-          ? { format: 'module', source: heldModuleSource(loadUrl, id), shortCircuit: true }
-          : (nextLoad(loadUrl, context) as Awaited<ReturnType<LoadHook>>),
-    });
+    // In-thread, nextLoad answers at once, and so does the hook.
+    registerHooks({ load: holdingLoad(pattern, id) as InThreadLoadHook });
   } else {
     // A module instance of the hooks per hold (their state is the module's).
     register(`./holdModuleHooks.js?hold=${id.toString()}`, import.meta.url, {

@@ -2,17 +2,13 @@
 // load of a module whose URL matches `pattern` is answered with a module that waits for the
 // test (see heldModuleSource.ts); every other load goes on as usual.
 import type { InitializeHook, LoadHook } from 'node:module';
-import { heldModuleSource } from './heldModuleSource.js';
+import { holdingLoad } from './heldModuleSource.js';
 
-let pattern: RegExp | undefined;
-let id = 0;
+let hold: LoadHook | undefined;
 
 export const initialize: InitializeHook<{ pattern: string; id: number }> = (data) => {
-  pattern = new RegExp(data.pattern);
-  id = data.id;
+  hold = holdingLoad(new RegExp(data.pattern), data.id);
 };
 
 export const load: LoadHook = (url, context, nextLoad) =>
-  pattern?.test(url)
-    ? { format: 'module', source: heldModuleSource(url, id), shortCircuit: true }
-    : nextLoad(url, context);
+  hold ? hold(url, context, nextLoad) : nextLoad(url, context);

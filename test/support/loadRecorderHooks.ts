@@ -4,18 +4,19 @@
 import { appendFileSync } from 'node:fs';
 import type { InitializeHook, LoadHook } from 'node:module';
 
-let recordFile = '';
-
-/** Appends one loaded module's URL to the record. */
-export function recordLoad(file: string, url: string): void {
-  appendFileSync(file, `${url}\n`);
+/** The load hook, for either kind of hooks: appends each module's URL to `file`, then loads it. */
+export function recordingLoad(file: string): LoadHook {
+  return (url, context, nextLoad) => {
+    appendFileSync(file, `${url}\n`);
+    return nextLoad(url, context);
+  };
 }
 
+let record: LoadHook | undefined;
+
 export const initialize: InitializeHook<{ recordFile: string }> = (data) => {
-  recordFile = data.recordFile;
+  record = recordingLoad(data.recordFile);
 };
 
-export const load: LoadHook = (url, context, nextLoad) => {
-  recordLoad(recordFile, url);
-  return nextLoad(url, context);
-};
+export const load: LoadHook = (url, context, nextLoad) =>
+  record ? record(url, context, nextLoad) : nextLoad(url, context);

@@ -16,6 +16,22 @@ const CONNECTION =
   'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
 const UAMI = '22223333-cccc-4444-dddd-5555eeee6666';
 
+/** prepareTelemetry's options, with the warnings it says kept in `warnings`. */
+function prepareOptions(): {
+  options: Parameters<typeof prepareTelemetry>[1];
+  warnings: string[];
+} {
+  const warnings: string[] = [];
+  return {
+    options: {
+      serviceName: 'todo-sync',
+      warn: (message) => warnings.push(message),
+      diagnostic: () => undefined,
+    },
+    warnings,
+  };
+}
+
 describe('telemetryTargets', () => {
   it('is nowhere without an endpoint or a connection string', () => {
     assert.equal(telemetryTargets({}), undefined);
@@ -272,11 +288,7 @@ describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () =
   });
 
   it('tells the Functions host the worker sends its logs only when log records go somewhere', () => {
-    const options = {
-      serviceName: 'todo-sync',
-      warn: () => undefined,
-      diagnostic: () => undefined,
-    };
+    const { options } = prepareOptions();
     const logs = (env: Record<string, string>) => prepareTelemetry(env, options)?.logs;
     assert.equal(logs(ENDPOINT), true);
     assert.equal(logs({ ...ENDPOINT, OTEL_LOGS_EXPORTER: 'none' }), false);
@@ -292,12 +304,7 @@ describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () =
   });
 
   it('says what it cannot do as asked before anything loads, and only then', () => {
-    const warnings: string[] = [];
-    const options = {
-      serviceName: 'todo-sync',
-      warn: (message: string) => warnings.push(message),
-      diagnostic: () => undefined,
-    };
+    const { options, warnings } = prepareOptions();
     assert.ok(prepareTelemetry({ ...ENDPOINT, OTEL_TRACES_EXPORTER: 'console' }, options));
     assert.equal(
       prepareTelemetry(
@@ -357,12 +364,7 @@ describe('connectionStringProblem', () => {
   });
 
   it('leaves Application Insights out, and says so, when its exporter would refuse', () => {
-    const warnings: string[] = [];
-    const options = {
-      serviceName: 'todo-sync',
-      warn: (message: string) => warnings.push(message),
-      diagnostic: () => undefined,
-    };
+    const { options, warnings } = prepareOptions();
     const bad = { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid' };
     assert.equal(prepareTelemetry(bad, options), undefined, 'nothing else to export to');
     assert.ok(
