@@ -1,11 +1,5 @@
 import { routeDiagnostics } from './diagnostics.js';
-import {
-  connectionStringProblem,
-  otlpEndpoints,
-  otlpExporterChoices,
-  sdkDisabled,
-  telemetryTargets,
-} from './telemetryTargets.js';
+import { telemetryTargets } from './telemetryTargets.js';
 
 /** The process's telemetry: exporting somewhere, or nothing at all. */
 export interface Telemetry {
@@ -53,34 +47,16 @@ export function prepareTelemetry(
   env: Readonly<Record<string, string | undefined>>,
   options: TelemetryOptions,
 ): PreparedTelemetry | undefined {
-  let targets = telemetryTargets(env);
-  const otlp = otlpEndpoints(env);
-  if (!sdkDisabled(env)) {
-    for (const problem of otlpExporterChoices(env).problems) options.warn(`telemetry: ${problem}`);
-    for (const name of otlp.unusable) {
-      options.warn(
-        `telemetry: ${name} is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it`,
-      );
-    }
-  }
-  const problem = targets?.azureMonitor
-    ? connectionStringProblem(targets.azureMonitor.connectionString)
-    : undefined;
-  if (targets && problem) {
-    options.warn(
-      `telemetry: nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING ${problem} (copy it from the Application Insights resource's Overview)`,
-    );
-    targets = targets.otlp ? { otlp: true } : undefined;
-  }
+  const { targets, problems } = telemetryTargets(env);
+  for (const problem of problems) options.warn(`telemetry: ${problem}`);
   if (!targets) return undefined;
-  const usable = targets;
   routeDiagnostics(env, options.diagnostic, options.warn);
   return {
-    logs: usable.azureMonitor !== undefined || otlp.signals.includes('LOGS'),
+    logs: targets.azureMonitor !== undefined || targets.otlp.includes('LOGS'),
     start: async () => {
       try {
         const { startTelemetrySdk } = await import('./telemetrySdk.js');
-        return await startTelemetrySdk(usable, options);
+        return await startTelemetrySdk(targets, options);
       } catch (err) {
         options.warn(
           `telemetry is off: the OpenTelemetry SDK could not start (${err instanceof Error ? err.message : 'unknown error'})`,

@@ -33,7 +33,7 @@ import { azureMonitorExporters } from './azureMonitorExporters.js';
 import { ExportAgents } from './exportAgents.js';
 import { explainExportFailure, sayingFailures } from './exportFailures.js';
 import type { Telemetry, TelemetryOptions } from './startTelemetry.js';
-import { otlpEndpoints, type TelemetryTargets } from './telemetryTargets.js';
+import type { TelemetryTargets } from './telemetryTargets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -109,8 +109,8 @@ function unsupportedProtocols(env: Env): string[] {
  * routes the Azure SDKs' own tracing (storage, Key Vault, identity) into OpenTelemetry. The
  * standard settings apply as the SDK reads them: OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
  * OTEL_TRACES_SAMPLER(_ARG), OTEL_EXPORTER_OTLP_* (endpoint, headers, timeout),
- * OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_*; OTEL_TRACES/METRICS/LOGS_EXPORTER as otlpEndpoints
- * reads them.
+ * OTEL_METRIC_EXPORT_INTERVAL, OTEL_BSP_*; OTEL_TRACES/METRICS/LOGS_EXPORTER as telemetryTargets
+ * has read them (`targets.otlp`).
  */
 export async function startTelemetrySdk(
   targets: TelemetryTargets,
@@ -125,9 +125,9 @@ export async function startTelemetrySdk(
   const metricExporters: PushMetricExporter[] = [];
   const logProcessors: LogRecordProcessor[] = [];
   const agents = new ExportAgents();
-  if (targets.otlp) {
+  const signals = targets.otlp;
+  if (signals.length > 0) {
     for (const problem of unsupportedProtocols(env)) options.warn(`telemetry: ${problem}`);
-    const { signals } = otlpEndpoints(env);
     if (signals.includes('TRACES')) {
       const exporter = new OTLPTraceExporter({ httpAgentOptions: agents.factoryFor('TRACES') });
       spanProcessors.push(new BatchSpanProcessor(exporter));
@@ -213,7 +213,7 @@ export async function startTelemetrySdk(
       options.warn(
         err === timedOut
           ? `telemetry: ${timedOut.message}; went on without it`
-          : `telemetry: ${what} failed${explainExportFailure(failure ?? err, targets.otlp)}`,
+          : `telemetry: ${what} failed${explainExportFailure(failure ?? err, signals.length > 0)}`,
       );
     }
   };

@@ -1,7 +1,10 @@
-/** Where telemetry goes, read from the standard settings; `undefined` when nowhere. */
+/** Where telemetry goes, read from the standard settings. */
 export interface TelemetryTargets {
-  /** Any OTLP endpoint, as the `OTEL_EXPORTER_OTLP_*` settings name it (HTTP, JSON or protobuf). */
-  readonly otlp: boolean;
+  /**
+   * The signals exported over OTLP (see otlpEndpoints), each to the endpoint the
+   * `OTEL_EXPORTER_OTLP_*` settings name for it; empty when none is.
+   */
+  readonly otlp: readonly OtlpSignal[];
   /** Application Insights, from `APPLICATIONINSIGHTS_CONNECTION_STRING`. */
   readonly azureMonitor?: {
     readonly connectionString: string;
@@ -87,9 +90,12 @@ export function otlpExporterChoices(env: Env): { signals: OtlpSignal[]; problems
  * http(s) URL (`localhost:4318`, a typo) is named in `unusable`, and the signals it was for are
  * not exported: the exporters would quietly send them to http://localhost:4318 instead.
  */
-export function otlpEndpoints(env: Env): { signals: OtlpSignal[]; unusable: string[] } {
+export function otlpEndpoints(
+  env: Env,
+  choices: { readonly signals: readonly OtlpSignal[] } = otlpExporterChoices(env),
+): { signals: OtlpSignal[]; unusable: string[] } {
   const unusable = new Set<string>();
-  const signals = otlpExporterChoices(env).signals.filter((signal) => {
+  const signals = choices.signals.filter((signal) => {
     const own = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
     const name = set(env[own]) ? own : set(env[OTLP_ENDPOINT]) ? OTLP_ENDPOINT : undefined;
     if (!name) return false;
@@ -106,20 +112,45 @@ export function sdkDisabled(env: Env): boolean {
 }
 
 /**
- * Reads where to export: to Azure Monitor when `APPLICATIONINSIGHTS_CONNECTION_STRING` is set,
- * to an OTLP endpoint when one of the `OTEL_EXPORTER_OTLP_*ENDPOINT` settings is (and is an
- * http(s) URL, for a signal its `OTEL_<SIGNAL>_EXPORTER` allows: see otlpEndpoints), both when
- * both are, and nowhere (`undefined`: no SDK is even loaded) when neither is or
- * `OTEL_SDK_DISABLED` is `true`.
+ * Reads where to export, once, with what of the settings cannot be done as asked (`problems`,
+ * to be said as warnings; the targets leave those parts out): to Azure Monitor when
+ * `APPLICATIONINSIGHTS_CONNECTION_STRING` is set and its exporter would take it (see
+ * connectionStringProblem), over OTLP the signals otlpEndpoints finds, both when both are, and
+ * nowhere (`targets` undefined: no SDK is even loaded) when neither is or `OTEL_SDK_DISABLED` is
+ * `true` (then nothing is read, and nothing said).
  */
-export function telemetryTargets(env: Env): TelemetryTargets | undefined {
-  if (sdkDisabled(env)) return undefined;
-  const otlp = otlpEndpoints(env).signals.length > 0;
+export function telemetryTargets(env: Env): {
+  targets: TelemetryTargets | undefined;
+  problems: string[];
+} {
+  if (sdkDisabled(env)) return { targets: undefined, problems: [] };
+  const choices = otlpExporterChoices(env);
+  const otlp = otlpEndpoints(env, choices);
+  const problems = [
+    ...choices.problems,
+    ...otlp.unusable.map(
+      (name) =>
+        `${name} is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it`,
+    ),
+  ];
   const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING;
-  if (!otlp && !set(connectionString)) return undefined;
-  if (!set(connectionString)) return { otlp };
-  const auth = parseAuthenticationString(env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
-  return { otlp, azureMonitor: { connectionString, ...(auth ? { managedIdentity: auth } : {}) } };
+  let azureMonitor: TelemetryTargets['azureMonitor'];
+  if (set(connectionString)) {
+    const problem = connectionStringProblem(connectionString);
+    if (problem) {
+      problems.push(
+        `nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING ${problem} (copy it from the Application Insights resource's Overview)`,
+      );
+    } else {
+      const auth = parseAuthenticationString(env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+      azureMonitor = { connectionString, ...(auth ? { managedIdentity: auth } : {}) };
+    }
+  }
+  const targets =
+    otlp.signals.length > 0 || azureMonitor
+      ? { otlp: otlp.signals, ...(azureMonitor ? { azureMonitor } : {}) }
+      : undefined;
+  return { targets, problems };
 }
 
 /**

@@ -16,6 +16,11 @@ const CONNECTION =
   'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
 const UAMI = '22223333-cccc-4444-dddd-5555eeee6666';
 
+const ALL_SIGNALS = ['TRACES', 'METRICS', 'LOGS'];
+
+/** Where telemetry goes, without the problems said about it. */
+const targetsOf = (env: Record<string, string | undefined>) => telemetryTargets(env).targets;
+
 /** prepareTelemetry's options, with the warnings it says kept in `warnings`. */
 function prepareOptions(): {
   options: Parameters<typeof prepareTelemetry>[1];
@@ -34,49 +39,49 @@ function prepareOptions(): {
 
 describe('telemetryTargets', () => {
   it('is nowhere without an endpoint or a connection string', () => {
-    assert.equal(telemetryTargets({}), undefined);
-    assert.equal(telemetryTargets({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }), undefined);
-    assert.equal(telemetryTargets({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }), undefined);
+    assert.equal(targetsOf({}), undefined);
+    assert.equal(targetsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }), undefined);
+    assert.equal(targetsOf({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }), undefined);
     // Other OTEL_* settings alone export nothing.
     assert.equal(
-      telemetryTargets({ OTEL_SERVICE_NAME: 'x', OTEL_TRACES_SAMPLER: 'always_on' }),
+      targetsOf({ OTEL_SERVICE_NAME: 'x', OTEL_TRACES_SAMPLER: 'always_on' }),
       undefined,
     );
   });
 
   it('is OTLP only (nothing to Azure Monitor) for any OTLP endpoint setting', () => {
-    for (const name of [
-      'OTEL_EXPORTER_OTLP_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
-      'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
-    ]) {
-      assert.deepEqual(telemetryTargets({ [name]: 'http://127.0.0.1:4318' }), { otlp: true }, name);
+    for (const [name, otlp] of [
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', ALL_SIGNALS],
+      ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['TRACES']],
+      ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', ['METRICS']],
+      ['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', ['LOGS']],
+    ] as const) {
+      assert.deepEqual(targetsOf({ [name]: 'http://127.0.0.1:4318' }), { otlp }, name);
     }
     // The authentication string alone does not send anything to Azure Monitor.
     assert.deepEqual(
-      telemetryTargets({
+      targetsOf({
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
       }),
-      { otlp: true },
+      { otlp: ALL_SIGNALS },
     );
   });
 
   it('is Azure Monitor with the managed identity the authentication string names', () => {
     assert.deepEqual(
-      telemetryTargets({
+      targetsOf({
         APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
       }),
       {
-        otlp: false,
+        otlp: [],
         azureMonitor: { connectionString: CONNECTION, managedIdentity: { clientId: UAMI } },
       },
     );
     // Keys case-insensitive, spaces trimmed, in any order.
     assert.deepEqual(
-      telemetryTargets({
+      targetsOf({
         APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: ` authorization=aad ; clientid=${UAMI} `,
       })?.azureMonitor?.managedIdentity,
@@ -84,7 +89,7 @@ describe('telemetryTargets', () => {
     );
     // No client id: the system-assigned identity.
     assert.equal(
-      telemetryTargets({
+      targetsOf({
         APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD',
       })?.azureMonitor?.managedIdentity,
@@ -93,11 +98,11 @@ describe('telemetryTargets', () => {
     // Not AAD, or no authentication string: no credential (instrumentation-key ingestion).
     for (const auth of [undefined, '', `ClientId=${UAMI}`, `ClientId=${UAMI};Authorization=Key`]) {
       assert.deepEqual(
-        telemetryTargets({
+        targetsOf({
           APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
           APPLICATIONINSIGHTS_AUTHENTICATION_STRING: auth,
         }),
-        { otlp: false, azureMonitor: { connectionString: CONNECTION } },
+        { otlp: [], azureMonitor: { connectionString: CONNECTION } },
         String(auth),
       );
     }
@@ -108,12 +113,39 @@ describe('telemetryTargets', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
     };
-    assert.deepEqual(telemetryTargets(both), {
-      otlp: true,
+    assert.deepEqual(targetsOf(both), {
+      otlp: ALL_SIGNALS,
       azureMonitor: { connectionString: CONNECTION },
     });
-    assert.equal(telemetryTargets({ ...both, OTEL_SDK_DISABLED: ' TRUE ' }), undefined);
-    assert.ok(telemetryTargets({ ...both, OTEL_SDK_DISABLED: 'false' }));
+    assert.equal(targetsOf({ ...both, OTEL_SDK_DISABLED: ' TRUE ' }), undefined);
+    assert.ok(targetsOf({ ...both, OTEL_SDK_DISABLED: 'false' }));
+  });
+
+  it('leaves out what cannot work, and names each problem once, in the order of the settings', () => {
+    assert.deepEqual(
+      telemetryTargets({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://collector:4318/v1/logs',
+        OTEL_METRICS_EXPORTER: 'console',
+        APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=not-a-guid',
+      }),
+      {
+        targets: { otlp: ['LOGS'] },
+        problems: [
+          'OTEL_METRICS_EXPORTER names console, which this app does not have (it has otlp and none); metrics are not exported over OTLP',
+          "OTEL_EXPORTER_OTLP_ENDPOINT is not an http:// or https:// URL (an OTLP/HTTP collector's, e.g. http://localhost:4318); nothing is exported to it",
+          "nothing is sent to Application Insights: APPLICATIONINSIGHTS_CONNECTION_STRING has an InstrumentationKey that is not a GUID in lower case (copy it from the Application Insights resource's Overview)",
+        ],
+      },
+    );
+    // Disabled: nothing read, nothing said.
+    assert.deepEqual(
+      telemetryTargets({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+        OTEL_SDK_DISABLED: 'true',
+      }),
+      { targets: undefined, problems: [] },
+    );
   });
 });
 
@@ -162,7 +194,7 @@ describe('the Azure Monitor credential', () => {
   });
 
   it('is the user-assigned managed identity of APPLICATIONINSIGHTS_AUTHENTICATION_STRING', async () => {
-    const targets = telemetryTargets({
+    const targets = targetsOf({
       APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION,
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${UAMI};Authorization=AAD`,
     });
@@ -212,18 +244,17 @@ describe('otlpEndpoints', () => {
       }),
       { signals: ['METRICS', 'LOGS'], unusable: ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] },
     );
-    assert.equal(telemetryTargets({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }), undefined);
+    assert.equal(targetsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }), undefined);
   });
 });
 
 describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () => {
-  const ALL = ['TRACES', 'METRICS', 'LOGS'];
   const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
 
   it('unset or empty: every signal may go over OTLP, without a word', () => {
-    assert.deepEqual(otlpExporterChoices({}), { signals: ALL, problems: [] });
+    assert.deepEqual(otlpExporterChoices({}), { signals: ALL_SIGNALS, problems: [] });
     assert.deepEqual(otlpExporterChoices({ OTEL_TRACES_EXPORTER: '', OTEL_LOGS_EXPORTER: ' , ' }), {
-      signals: ALL,
+      signals: ALL_SIGNALS,
       problems: [],
     });
   });
@@ -260,14 +291,14 @@ describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () =
       ],
     });
     assert.deepEqual(otlpExporterChoices({ OTEL_METRICS_EXPORTER: 'otlp,prometheus,prometheus' }), {
-      signals: ALL,
+      signals: ALL_SIGNALS,
       problems: [
         'OTEL_METRICS_EXPORTER names prometheus, which this app does not have (it has otlp and none); metrics are exported over OTLP only',
       ],
     });
     // none beside others: the default, otlp, as OpenTelemetry's Node SDK takes it.
     assert.deepEqual(otlpExporterChoices({ OTEL_LOGS_EXPORTER: 'zipkin, none' }), {
-      signals: ALL,
+      signals: ALL_SIGNALS,
       problems: [
         'OTEL_LOGS_EXPORTER names none beside other exporters; the default, otlp, is used',
       ],
@@ -280,10 +311,10 @@ describe('OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER', () =
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    assert.equal(telemetryTargets({ ...ENDPOINT, ...none }), undefined);
+    assert.equal(targetsOf({ ...ENDPOINT, ...none }), undefined);
     assert.deepEqual(
-      telemetryTargets({ ...ENDPOINT, ...none, APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION }),
-      { otlp: false, azureMonitor: { connectionString: CONNECTION } },
+      targetsOf({ ...ENDPOINT, ...none, APPLICATIONINSIGHTS_CONNECTION_STRING: CONNECTION }),
+      { otlp: [], azureMonitor: { connectionString: CONNECTION } },
     );
   });
 
