@@ -2,7 +2,8 @@
 // (its pre- and postInvocation hooks included: with telemetry on, the postInvocation hook
 // exports the invocation's spans, metrics and logs before the invocation counts as done).
 // argv[2] todos, argv[3] timed syncs, each of a list with one description changed; reports
-// each sync's time, how long the app's postInvocation hooks took (the export, when on), and
+// each sync's time and CPU time (this process's: the receiver runs in the bench's), how long
+// the app's postInvocation hooks took (the export, when on), and
 // when (ms from process start) the first sync, invoked as soon as the app had loaded, was done.
 // Export on or off is the environment's (OTEL_EXPORTER_OTLP_ENDPOINT). With
 // BENCH_EXPORT_FLOOR_ENDPOINT set, it also times the floor of any export made before an
@@ -66,6 +67,8 @@ await postSync();
 const firstSyncAtMs = performance.now();
 for (let i = 0; i < 2; i++) await postSync();
 const times: number[] = [];
+/** CPU time (user + system, ms) of each of `times`' syncs. */
+const cpuTimes: number[] = [];
 /** Sync times with one and with three empty POSTs before the invocation returns. */
 const floorTimes = { one: [] as number[], three: [] as number[] };
 hookTimes.length = 0;
@@ -76,9 +79,13 @@ for (let i = 0; i < syncs; i++) {
   for (let t = 0; t < turns.length; t++) {
     floorPosts = turns[(i + t) % turns.length] ?? 0;
     await setTodos(count, ++edit);
+    const cpuBefore = process.cpuUsage();
     const time = await timed(postSync);
-    if (floorPosts === 0) times.push(time);
-    else (floorPosts === 1 ? floorTimes.one : floorTimes.three).push(time);
+    const cpu = process.cpuUsage(cpuBefore);
+    if (floorPosts === 0) {
+      times.push(time);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    } else (floorPosts === 1 ? floorTimes.one : floorTimes.three).push(time);
   }
 }
 
@@ -95,4 +102,10 @@ function emptyPost(endpoint: string, signal: string): Promise<void> {
 }
 
 floorAgent.destroy();
-reportResult({ times, hookTimes, firstSyncAtMs, ...(floorEndpoint ? { floorTimes } : {}) });
+reportResult({
+  times,
+  cpuTimes,
+  hookTimes,
+  firstSyncAtMs,
+  ...(floorEndpoint ? { floorTimes } : {}),
+});

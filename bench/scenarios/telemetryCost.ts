@@ -30,6 +30,7 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
   // The off processes' floor syncs (whose last hook sends one or three empty POSTs) time the
   // floor of any export made before an invocation returns, against their own plain syncs.
   const exportTimes: number[] = [];
+  const cpu = { on: [] as number[], off: [] as number[] };
   const floor = { one: [] as number[], three: [] as number[], plain: [] as number[] };
   const firstSync = { on: [] as number[], off: [] as number[] };
   const warm = await alternate(plan.warmPairs, ['on', 'off'] as const, async (which) => {
@@ -44,11 +45,13 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
       serve: bench.serve,
     })) as {
       times: number[];
+      cpuTimes: number[];
       hookTimes: number[];
       firstSyncAtMs: number;
       floorTimes?: { one: number[]; three: number[] };
     };
     firstSync[which].push(result.firstSyncAtMs);
+    cpu[which].push(median(result.cpuTimes));
     if (which === 'on') exportTimes.push(median(result.hookTimes));
     if (which === 'off' && result.floorTimes) {
       floor.one.push(median(result.floorTimes.one));
@@ -88,7 +91,7 @@ export async function telemetryCost(bench: BenchContext, plan: TelemetryPlan): P
     row(
       `Telemetry export, warm sync (${plan.warmTodos.toLocaleString('en')} todos, changed list)`,
       warm,
-      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs; the export itself (spans, metrics and logs, three OTLP POSTs in parallel) took ${ms(median(exportTimes))} of each sync with export on; the least any export before return costs is the next row`,
+      `POST /api/sync through the host's hooks until the postInvocation export is done; ${plan.warmPairs} pairs of processes (on, off alternating first), each the median of ${plan.warmSyncs} syncs; the export itself (spans, metrics and logs, three OTLP POSTs in parallel) took ${ms(median(exportTimes))} of each sync with export on; CPU time per sync (the app's own work, steadier than wall time on a busy machine) ${ms(median(cpu.on))} on vs ${ms(median(cpu.off))} off (${ratio(pairedRatio(cpu.on, cpu.off))}); the least any export before return costs is the next row`,
     ),
     row(
       'Floor of exporting before return: 3 empty OTLP POSTs, warm sync',
