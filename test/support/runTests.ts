@@ -3,8 +3,8 @@
 // deploy package, which it builds first from the current sources. NODE_EXTRA_CA_CERTS is read
 // once at process start, so it must be set here, before the test process exists, and never
 // inside a test. The tests run on the Node that runs this file (`npm run test:node22`: Node 22,
-// the version Azure runs the package on; `test:node24`: Node 24); `--deploy-package-only` runs
-// the second pass alone.
+// the version Azure runs the package on; `test:node24`, `test:node26`: the later LTS lines);
+// `--deploy-package-only` runs the second pass alone.
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
