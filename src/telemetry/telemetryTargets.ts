@@ -53,9 +53,9 @@ const SUPPORTED_EXPORTERS = ['otlp', 'none'];
  * that signal nowhere over OTLP; beside other names the list is taken for the default, `otlp`,
  * as OpenTelemetry's Node SDK takes it. Names other than `otlp` and `none` (`console`,
  * `zipkin`, `prometheus`, ...) are named, and the signal goes over OTLP only if `otlp` is in the
- * list too. Application Insights
- * is not one of these exporters: `APPLICATIONINSIGHTS_CONNECTION_STRING` alone turns it on, for
- * every signal (its freshness alert reads the log records).
+ * list too. Application Insights is not one of these exporters:
+ * `APPLICATIONINSIGHTS_CONNECTION_STRING` alone turns it on, for every signal (its freshness
+ * alert reads the log records).
  */
 export function otlpExporterChoices(env: Env): { signals: OtlpSignal[]; problems: string[] } {
   const problems: string[] = [];

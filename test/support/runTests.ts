@@ -50,8 +50,9 @@ const TEST_TIMEOUT_MS = 120_000;
 /**
  * The bound on a whole pass, for the hang --test-timeout cannot end: at a file's timeout Node 20
  * and 22 send its process SIGTERM, which a process that handles SIGTERM with its main thread
- * blocked (a deadlock) never acts on, and Node 24 does not end the process at all; the runner
- * then waits for it forever. The slowest pass takes about 4 minutes on this 2-core machine.
+ * blocked (a deadlock) never acts on, and Node 24 and 26 do not end the process at all; the
+ * runner then waits for it forever. The slowest pass takes about 5 minutes on this 2-core
+ * machine.
  */
 const PASS_DEADLINE_MS = 15 * 60_000;
 
